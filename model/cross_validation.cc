@@ -1,0 +1,72 @@
+#include "model/cross_validation.h"
+
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace regserve::model {
+namespace {
+
+// std::shuffle's algorithm is unspecified; this one is fixed, so fold
+// membership is reproducible across standard libraries.
+std::vector<Eigen::Index> ShuffledRows(Eigen::Index n, uint64_t seed) {
+  std::vector<Eigen::Index> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed);
+  for (size_t i = order.size() - 1; i > 0; --i) {
+    std::swap(order[i], order[rng() % (i + 1)]);
+  }
+  return order;
+}
+
+TrainingSet Subset(const TrainingSet& set,
+                   const std::vector<Eigen::Index>& rows) {
+  TrainingSet out;
+  out.feature_names = set.feature_names;
+  out.target_name = set.target_name;
+  out.x = set.x(rows, Eigen::all);
+  out.y = set.y(rows);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<CrossValidationResult> CrossValidate(const TrainingSet& set,
+                                                    const FitOptions& options,
+                                                    int folds, uint64_t seed) {
+  const Eigen::Index n = set.x.rows();
+  if (folds < 2 || folds > n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cv folds must be in [2, ", n, "], is ", folds));
+  }
+  const std::vector<Eigen::Index> order = ShuffledRows(n, seed);
+  CrossValidationResult result{folds, seed, 0, 0, 0};
+  for (int f = 0; f < folds; ++f) {
+    std::vector<Eigen::Index> train, test;
+    for (size_t i = 0; i < order.size(); ++i) {
+      (static_cast<int>(i % static_cast<size_t>(folds)) == f ? test : train)
+          .push_back(order[i]);
+    }
+    ASSIGN_OR_RETURN(FitResult fit,
+                     FitLinearRegression(Subset(set, train), options));
+    const TrainingSet held_out = Subset(set, test);
+    const Eigen::VectorXd pred =
+        (held_out.x * fit.params.coefficients).array() + fit.params.intercept;
+    const Eigen::ArrayXd err = (held_out.y - pred).array();
+    const double tss = (held_out.y.array() - held_out.y.mean()).square().sum();
+    result.rmse += std::sqrt(err.square().mean());
+    result.mae += err.abs().mean();
+    result.r_squared += 1 - err.square().sum() / tss;
+  }
+  result.rmse /= folds;
+  result.mae /= folds;
+  result.r_squared /= folds;
+  return result;
+}
+
+}  // namespace regserve::model

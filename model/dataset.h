@@ -1,0 +1,35 @@
+// A numeric table read from CSV: named columns over a dense matrix.
+#ifndef REGSERVE_MODEL_DATASET_H_
+#define REGSERVE_MODEL_DATASET_H_
+
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "Eigen/Core"
+#include "absl/status/statusor.h"
+
+namespace regserve::model {
+
+// A whole data set in memory. Plain value type; not synchronized.
+struct Dataset {
+  std::vector<std::string> columns;  // header names, unique, in file order
+  Eigen::MatrixXd values;            // rows x columns.size(), all finite
+  std::string source;                // where it came from (a path or label)
+  std::string sha256;                // hex SHA-256 of the raw bytes
+
+  // Index of the column called `name`, if any.
+  std::optional<int> ColumnIndex(absl::string_view name) const;
+};
+
+// Parses CSV text with a header row. Every cell must be a finite number; the
+// first bad cell is an error naming `source`, the 1-based line and the column.
+absl::StatusOr<Dataset> ParseCsv(absl::string_view text, std::string source);
+
+// Reads and parses a CSV file (see ParseCsv).
+absl::StatusOr<Dataset> ReadCsvFile(const std::string& path);
+
+}  // namespace regserve::model
+
+#endif  // REGSERVE_MODEL_DATASET_H_

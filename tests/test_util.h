@@ -1,0 +1,38 @@
+// Shared test helpers: paths into the source tree, temporary directories and
+// the Boston fit that several suites check against R.
+#ifndef REGSERVE_TESTS_TEST_UTIL_H_
+#define REGSERVE_TESTS_TEST_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "model/linear_fit.h"
+
+namespace regserve::testing {
+
+// Absolute path of `relative` inside the source tree.
+std::string SourcePath(const std::string& relative);
+
+// A fresh, empty directory removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Row 1 of the Boston data (the seed request), in the model's feature order.
+std::vector<double> BostonRow1();
+// The Boston data set's 13 feature names in file order.
+std::vector<std::string> BostonFeatureNames();
+// The shipped data set as a TrainingSet (MEDV on all other columns).
+model::TrainingSet BostonTrainingSet();
+
+}  // namespace regserve::testing
+
+#endif  // REGSERVE_TESTS_TEST_UTIL_H_
