@@ -36,9 +36,8 @@ class LogMessage {
 #define REGSERVE_LOG_ERROR ::regserve::common::LogSeverity::kError
 #define REGSERVE_LOG_FATAL ::regserve::common::LogSeverity::kFatal
 
-#define LOG(severity)                                                   \
-  ::regserve::common::LogMessage(REGSERVE_LOG_##severity, __FILE__, \
-                                 __LINE__)                              \
+#define LOG(severity)                                                         \
+  ::regserve::common::LogMessage(REGSERVE_LOG_##severity, __FILE__, __LINE__) \
       .stream()
 
 #endif  // REGSERVE_COMMON_LOGGING_H_

@@ -12,10 +12,10 @@
 #define REGSERVE_CONCAT_(a, b) REGSERVE_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if it is not OK.
-#define RETURN_IF_ERROR(expr)                             \
-  do {                                                    \
-    ::absl::Status regserve_status_ = (expr);             \
-    if (!regserve_status_.ok()) return regserve_status_;  \
+#define RETURN_IF_ERROR(expr)                            \
+  do {                                                   \
+    ::absl::Status regserve_status_ = (expr);            \
+    if (!regserve_status_.ok()) return regserve_status_; \
   } while (false)
 
 // Evaluates a StatusOr expression; returns its status on error, else moves

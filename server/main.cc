@@ -1,0 +1,107 @@
+// regserve-server: serves the linear regression models of a model repository
+// over gRPC.
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/time/time.h"
+#include "common/build_info.h"
+#include "common/logging.h"
+#include "common/program_usage.h"
+#include "server/regserve_server.h"
+#include "server/server_options.h"
+
+ABSL_FLAG(int, port, 50051,
+          "gRPC port, on all interfaces; 0 picks a free "
+          "port (see --port_file).");
+ABSL_FLAG(int, metrics_port, 9090, "Prometheus /metrics port; 0 = off.");
+ABSL_FLAG(std::string, model_repository, "models",
+          "Model repository: <name>/<version>/model.json.");
+ABSL_FLAG(std::string, default_model, "boston_housing",
+          "Model that answers requests with an empty model name.");
+ABSL_FLAG(int, threads, 0,
+          "Completion queues, each with one polling "
+          "thread; 0 = the machine's hardware threads.");
+ABSL_FLAG(int64_t, max_batch_rows, 100000,
+          "Most rows in one BatchPredict (INVALID_ARGUMENT past it).");
+ABSL_FLAG(int, max_message_bytes, 64 * 1024 * 1024,
+          "Largest request or response in bytes (RESOURCE_EXHAUSTED past it).");
+ABSL_FLAG(double, shutdown_grace_seconds, 10,
+          "On SIGTERM/SIGINT, how long in-flight calls may take to finish.");
+ABSL_FLAG(double, drain_seconds, 0,
+          "On SIGTERM/SIGINT, how long to report "
+          "NOT_SERVING while still serving before refusing new calls.");
+ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection (grpcurl).");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, write the bound gRPC port "
+          "here once serving (for scripts using --port=0).");
+
+namespace {
+
+regserve::server::ServerOptions OptionsFromFlags() {
+  regserve::server::ServerOptions options;
+  options.port = absl::GetFlag(FLAGS_port);
+  options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  options.model_repository = absl::GetFlag(FLAGS_model_repository);
+  options.default_model = absl::GetFlag(FLAGS_default_model);
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.max_batch_rows = absl::GetFlag(FLAGS_max_batch_rows);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.shutdown_grace =
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  options.reflection = absl::GetFlag(FLAGS_reflection);
+  return options;
+}
+
+// Blocks until SIGTERM or SIGINT. Signals are blocked in every thread (the
+// mask is inherited), so only this sigwait sees them.
+int WaitForTerminationSignal(const sigset_t& signals) {
+  while (true) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      LOG(INFO) << "SIGHUP: model reload arrives with the lifecycle work";
+      continue;
+    }
+    return sig;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  regserve::common::InitProgramUsage(
+      "Serves linear regression models over gRPC.\n"
+      "  regserve-server --model_repository=models --port=50051",
+      __FILE__);
+  absl::ParseCommandLine(argc, argv);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  LOG(INFO) << "regserve " << regserve::common::kVersion << " ("
+            << regserve::common::kGitCommit << ")";
+  auto server = regserve::server::RegserveServer::Start(OptionsFromFlags());
+  if (!server.ok()) {
+    LOG(ERROR) << "cannot start: " << server.status();
+    return 1;
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
+    std::ofstream(path) << (*server)->port() << "\n";
+  }
+  const int sig = WaitForTerminationSignal(signals);
+  LOG(INFO) << "received signal " << sig << ", shutting down";
+  (*server)->BeginDrain();
+  absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  (*server)->Shutdown();
+  return 0;
+}

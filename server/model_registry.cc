@@ -1,0 +1,62 @@
+#include "server/model_registry.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace regserve::server {
+
+RegistrySnapshot::RegistrySnapshot(
+    absl::flat_hash_map<std::string, ModelVersions> models,
+    std::string default_model)
+    : models_(std::move(models)), default_model_(std::move(default_model)) {}
+
+absl::StatusOr<const ServedModel*> RegistrySnapshot::Find(
+    absl::string_view name, int64_t version) const {
+  const absl::string_view resolved = name.empty() ? default_model_ : name;
+  auto it = models_.find(resolved);
+  if (it == models_.end() || it->second.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("model '", resolved, "' is not loaded; loaded models: [",
+                     absl::StrJoin(ModelNames(), ", "), "]"));
+  }
+  const ModelVersions& versions = it->second;
+  if (version == 0) return versions.rbegin()->second.get();
+  auto v = versions.find(version);
+  if (v == versions.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("version ", version, " of model '", resolved,
+                     "' is not loaded; loaded versions: [",
+                     absl::StrJoin(Versions(resolved), ", "), "]"));
+  }
+  return v->second.get();
+}
+
+std::vector<int64_t> RegistrySnapshot::Versions(absl::string_view name) const {
+  std::vector<int64_t> out;
+  auto it = models_.find(name.empty() ? default_model_ : name);
+  if (it == models_.end()) return out;
+  for (const auto& [version, unused] : it->second) out.push_back(version);
+  return out;
+}
+
+std::vector<std::string> RegistrySnapshot::ModelNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, unused] : models_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool RegistrySnapshot::HasModel(absl::string_view name) const {
+  auto it = models_.find(name);
+  return it != models_.end() && !it->second.empty();
+}
+
+ModelRegistry::ModelRegistry()
+    : current_(std::make_shared<const RegistrySnapshot>(
+          absl::flat_hash_map<std::string, ModelVersions>{}, "")) {}
+
+}  // namespace regserve::server

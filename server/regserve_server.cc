@@ -1,0 +1,188 @@
+#include "server/regserve_server.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/logging.h"
+#include "common/status_macros.h"
+#include "grpc/health/v1/health.pb.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "server/grpc_status.h"
+#include "server/repository_loader.h"
+
+namespace regserve::server {
+namespace {
+
+namespace v1 = ::regserve::v1;
+using v1::PredictionService;
+
+constexpr char kServiceName[] = "regserve.v1.PredictionService";
+// Outstanding call slots per method per completion queue: the number of
+// calls of one method that one queue can have between arrival and the end
+// of sending the answer. Beyond it, gRPC queues new calls in its core.
+constexpr int kSlotsPerMethod = 64;
+
+// Sets reflection per builder. Linking grpc++_reflection registers its
+// plugin for every server in the process through a static initializer, so
+// this option first removes it and then adds it back only when enabled.
+class ReflectionOption : public grpc::ServerBuilderOption {
+ public:
+  explicit ReflectionOption(bool enabled) : enabled_(enabled) {}
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    std::erase_if(*plugins, [](const auto& plugin) {
+      return plugin->name() == "proto_server_reflection";
+    });
+    if (enabled_) {
+      plugins->push_back(
+          std::make_unique<grpc::reflection::ProtoServerReflectionPlugin>());
+    }
+  }
+
+ private:
+  bool enabled_;
+};
+
+}  // namespace
+
+RegserveServer::RegserveServer(const ServerOptions& options)
+    : options_(options), predictor_(&registry_, options.max_batch_rows) {
+  predict_.request = [this](auto* ctx, auto* req, auto* writer, auto* cq,
+                            void* tag) {
+    service_.RequestPredict(ctx, req, writer, cq, cq, tag);
+  };
+  predict_.handle = [this](const auto& req, auto* resp) {
+    return ToGrpcStatus(predictor_.Predict(req, resp));
+  };
+  batch_predict_.request = [this](auto* ctx, auto* req, auto* writer, auto* cq,
+                                  void* tag) {
+    service_.RequestBatchPredict(ctx, req, writer, cq, cq, tag);
+  };
+  batch_predict_.handle = [this](const auto& req, auto* resp) {
+    return ToGrpcStatus(predictor_.BatchPredict(req, resp));
+  };
+  metadata_.request = [this](auto* ctx, auto* req, auto* writer, auto* cq,
+                             void* tag) {
+    service_.RequestGetModelMetadata(ctx, req, writer, cq, cq, tag);
+  };
+  metadata_.handle = [this](const auto& req, auto* resp) {
+    return ToGrpcStatus(predictor_.GetModelMetadata(req, resp));
+  };
+}
+
+absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
+    const ServerOptions& options) {
+  const absl::Time started = absl::Now();
+  ASSIGN_OR_RETURN(auto snapshot, LoadRepository(options.model_repository,
+                                                 options.default_model));
+  std::unique_ptr<RegserveServer> server(new RegserveServer(options));
+  RETURN_IF_ERROR(server->Build(std::move(snapshot)));
+  LOG(INFO) << "regserve-server listening on " << options.host << ":"
+            << server->port_ << " (plaintext, " << server->queues_.size()
+            << " threads, reflection " << (options.reflection ? "on" : "off")
+            << "), ready in "
+            << absl::ToDoubleMilliseconds(absl::Now() - started) << " ms";
+  return server;
+}
+
+absl::Status RegserveServer::Build(
+    std::shared_ptr<const RegistrySnapshot> snapshot) {
+  const ServedModel* def = *snapshot->Find("", 0);
+  LOG(INFO) << "default model " << def->model.name() << " version "
+            << def->model.version();
+  registry_.Publish(std::move(snapshot));
+  // Referencing the generated health descriptor links it in, so reflection
+  // can describe grpc.health.v1.Health (the built-in service uses upb).
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::StrCat(options_.host, ":", options_.port),
+                           grpc::InsecureServerCredentials(), &port_);
+  builder.RegisterService(&service_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  builder.SetOption(std::make_unique<ReflectionOption>(options_.reflection));
+  const int threads = options_.threads > 0
+                          ? options_.threads
+                          : std::max(1u, std::thread::hardware_concurrency());
+  for (int i = 0; i < threads; ++i) {
+    queues_.push_back(builder.AddCompletionQueue());
+  }
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options_.host, ":", options_.port));
+  }
+  ArmSlots(&predict_);
+  ArmSlots(&batch_predict_);
+  ArmSlots(&metadata_);
+  for (auto& cq : queues_) {
+    pollers_.emplace_back([this, q = cq.get()] { PollLoop(q); });
+  }
+  SetServing(true);
+  return absl::OkStatus();
+}
+
+template <typename Request, typename Response>
+void RegserveServer::ArmSlots(const UnaryMethod<Request, Response>* method) {
+  for (auto& cq : queues_) {
+    for (int i = 0; i < kSlotsPerMethod; ++i) {
+      (new UnaryCall<Request, Response>(method, cq.get(), &slots_state_))
+          ->Start();
+    }
+  }
+}
+
+void RegserveServer::PollLoop(grpc::ServerCompletionQueue* cq) {
+  void* tag;
+  bool ok;
+  while (cq->Next(&tag, &ok)) static_cast<CallTag*>(tag)->Proceed(ok);
+}
+
+void RegserveServer::SetServing(bool serving) {
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", serving);
+  health->SetServingStatus(kServiceName, serving);
+}
+
+void RegserveServer::BeginDrain() {
+  LOG(INFO) << "draining: health NOT_SERVING";
+  SetServing(false);
+}
+
+void RegserveServer::Shutdown() {
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) return;
+  shut_down_ = server_ == nullptr;  // Build() failed: nothing runs
+  if (shut_down_) return;
+  SetServing(false);
+  slots_state_.shutting_down.store(true, std::memory_order_release);
+  // Refuses new calls at once; in-flight calls keep being served by the
+  // pollers until they end or the grace period cancels them.
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(options_.shutdown_grace));
+  for (auto& cq : queues_) cq->Shutdown();
+  for (std::thread& t : pollers_) t.join();
+  shut_down_ = true;
+  LOG(INFO) << "shut down after answering " << slots_state_.answered.load()
+            << " calls";
+}
+
+void RegserveServer::Wait() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&shut_down_));
+}
+
+RegserveServer::~RegserveServer() { Shutdown(); }
+
+}  // namespace regserve::server

@@ -1,0 +1,78 @@
+// regserve-server's gRPC server: the PredictionService on the async API with
+// one completion queue and polling thread per configured thread, plus the
+// standard health service and (optionally) server reflection.
+#ifndef REGSERVE_SERVER_REGSERVE_SERVER_H_
+#define REGSERVE_SERVER_REGSERVE_SERVER_H_
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/server.h"
+#include "regserve/v1/prediction_service.grpc.pb.h"
+#include "server/model_registry.h"
+#include "server/predictor.h"
+#include "server/server_options.h"
+#include "server/unary_call.h"
+
+namespace regserve::server {
+
+// Lifecycle: Start() loads the repository and serves; BeginDrain() flips
+// health to NOT_SERVING; Shutdown() refuses new calls, lets in-flight calls
+// finish within options.shutdown_grace, and joins the threads. Methods are
+// thread-safe; the destructor shuts down if needed.
+class RegserveServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<RegserveServer>> Start(
+      const ServerOptions& options);
+  ~RegserveServer();
+  RegserveServer(const RegserveServer&) = delete;
+  RegserveServer& operator=(const RegserveServer&) = delete;
+
+  // The port actually bound (useful with options.port = 0).
+  int port() const { return port_; }
+  // Health NOT_SERVING for "" and the service; calls are still answered.
+  void BeginDrain();
+  // Idempotent; blocks until in-flight calls end and threads are joined.
+  void Shutdown();
+  // Blocks until Shutdown() has completed.
+  void Wait();
+
+  ModelRegistry& registry() { return registry_; }
+
+ private:
+  explicit RegserveServer(const ServerOptions& options);
+  absl::Status Build(std::shared_ptr<const RegistrySnapshot> snapshot);
+  void SetServing(bool serving);
+  void PollLoop(grpc::ServerCompletionQueue* cq);
+  template <typename Request, typename Response>
+  void ArmSlots(const UnaryMethod<Request, Response>* method);
+
+  const ServerOptions options_;
+  ModelRegistry registry_;
+  Predictor predictor_;
+  regserve::v1::PredictionService::AsyncService service_;
+  UnaryMethod<regserve::v1::PredictRequest, regserve::v1::PredictResponse>
+      predict_;
+  UnaryMethod<regserve::v1::BatchPredictRequest,
+              regserve::v1::BatchPredictResponse>
+      batch_predict_;
+  UnaryMethod<regserve::v1::GetModelMetadataRequest,
+              regserve::v1::GetModelMetadataResponse>
+      metadata_;
+  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
+  std::vector<std::thread> pollers_;
+  SlotsState slots_state_;
+  int port_ = 0;
+
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace regserve::server
+
+#endif  // REGSERVE_SERVER_REGSERVE_SERVER_H_

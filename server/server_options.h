@@ -1,0 +1,36 @@
+// Settings of regserve-server, copied from flags in main.cc and passed down.
+#ifndef REGSERVE_SERVER_SERVER_OPTIONS_H_
+#define REGSERVE_SERVER_SERVER_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace regserve::server {
+
+struct ServerOptions {
+  // Address to listen on; port 0 picks a free port (see RegserveServer::port).
+  std::string host = "0.0.0.0";
+  int port = 50051;
+  // Prometheus /metrics port; 0 turns the exposer off.
+  int metrics_port = 9090;
+  // Root of <name>/<version>/model.json.
+  std::string model_repository = "models";
+  // The model that answers requests with an empty model name.
+  std::string default_model = "boston_housing";
+  // Completion queues, each with one polling thread; 0 = hardware threads.
+  int threads = 0;
+  // Rows per BatchPredict, past which INVALID_ARGUMENT names the limit.
+  int64_t max_batch_rows = 100000;
+  // Largest request or response message in bytes (RESOURCE_EXHAUSTED).
+  int max_message_bytes = 64 * 1024 * 1024;
+  // On shutdown, how long in-flight calls may run before being cancelled.
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  // Serve grpc.reflection.v1alpha so grpcurl can list and describe services.
+  bool reflection = true;
+};
+
+}  // namespace regserve::server
+
+#endif  // REGSERVE_SERVER_SERVER_OPTIONS_H_

@@ -1,0 +1,68 @@
+// The standard health service follows the server's lifecycle.
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
+#include "tests/server/test_server.h"
+
+namespace regserve::server {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+HealthCheckResponse::ServingStatus Check(Health::Stub& stub,
+                                         const std::string& service) {
+  grpc::ClientContext ctx;
+  HealthCheckRequest request;
+  request.set_service(service);
+  HealthCheckResponse response;
+  grpc::Status status = stub.Check(&ctx, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.status();
+}
+
+TEST(HealthTest, ServingThenNotServingWhileDrainingThenGone) {
+  auto server = testing::StartTestServer();
+  ASSERT_NE(server, nullptr);
+  auto channel = testing::Connect(server->port());
+  auto health = Health::NewStub(channel);
+  auto predictions = regserve::v1::PredictionService::NewStub(channel);
+  EXPECT_EQ(Check(*health, ""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Check(*health, "regserve.v1.PredictionService"),
+            HealthCheckResponse::SERVING);
+
+  server->BeginDrain();
+  EXPECT_EQ(Check(*health, ""), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(Check(*health, "regserve.v1.PredictionService"),
+            HealthCheckResponse::NOT_SERVING);
+  {  // Draining still answers calls.
+    grpc::ClientContext ctx;
+    regserve::v1::PredictResponse response;
+    EXPECT_TRUE(
+        predictions->Predict(&ctx, testing::SeedRequest(), &response).ok());
+  }
+
+  server->Shutdown();
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  regserve::v1::PredictResponse response;
+  EXPECT_EQ(predictions->Predict(&ctx, testing::SeedRequest(), &response)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(HealthTest, UnknownServiceIsNotFound) {
+  auto server = testing::StartTestServer();
+  ASSERT_NE(server, nullptr);
+  auto health = Health::NewStub(testing::Connect(server->port()));
+  grpc::ClientContext ctx;
+  HealthCheckRequest request;
+  request.set_service("no.such.Service");
+  HealthCheckResponse response;
+  EXPECT_EQ(health->Check(&ctx, request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace regserve::server
