@@ -65,12 +65,11 @@ absl::StatusOr<LinearModelParams> ParamsFromProto(const ArtifactProto& a) {
   const auto n = static_cast<Eigen::Index>(p.feature_names.size() + 1);
   const auto& cov = a.statistics().unscaled_covariance();
   if (cov.size() != n * n) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "statistics.unscaled_covariance has ", cov.size(), " values, expected ",
-        n * n, " for ", n - 1, " features"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("statistics.unscaled_covariance has ", cov.size(),
+                     " values, expected ", n * n, " for ", n - 1, " features"));
   }
-  p.unscaled_covariance =
-      Eigen::Map<const RowMajorMatrix>(cov.data(), n, n);
+  p.unscaled_covariance = Eigen::Map<const RowMajorMatrix>(cov.data(), n, n);
   p.residual_std_error = a.statistics().residual_std_error();
   p.residual_df = a.statistics().residual_df();
   for (const v1::ColumnDomain& d : a.training_domain().features()) {
@@ -85,9 +84,9 @@ absl::Status VerifySamples(const regserve::model::LinearModel& model,
   for (int i = 0; i < a.samples_size(); ++i) {
     const v1::SampleRow& row = a.samples(i);
     if (row.features_size() != model.num_features()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "samples[", i, "] has ", row.features_size(), " values, expected ",
-          model.num_features()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("samples[", i, "] has ", row.features_size(),
+                       " values, expected ", model.num_features()));
     }
     const double got = model.Predict(row.features());
     const double want = row.prediction();
@@ -103,9 +102,9 @@ absl::Status VerifySamples(const regserve::model::LinearModel& model,
 }  // namespace
 
 ArtifactProto BuildArtifact(const FitResult& fit, const TrainingSet& set,
-                          const TrainingProvenance& provenance,
-                          const std::optional<CrossValidationResult>& cv,
-                          absl::Time created) {
+                            const TrainingProvenance& provenance,
+                            const std::optional<CrossValidationResult>& cv,
+                            absl::Time created) {
   const LinearModelParams& p = fit.params;
   ArtifactProto a;
   a.set_format_version(kArtifactFormatVersion);
@@ -129,10 +128,11 @@ ArtifactProto BuildArtifact(const FitResult& fit, const TrainingSet& set,
   t->set_cv_folds(provenance.cv_folds);
   t->set_cv_seed(provenance.cv_seed);
   t->set_trainer_version(common::kVersion);
-  *a.mutable_created_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      absl::ToUnixNanos(created));
-  for (Eigen::Index r = 0; r < std::min<Eigen::Index>(kSampleRows, set.x.rows());
-       ++r) {
+  *a.mutable_created_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(created));
+  for (Eigen::Index r = 0;
+       r < std::min<Eigen::Index>(kSampleRows, set.x.rows()); ++r) {
     v1::SampleRow* row = a.add_samples();
     for (Eigen::Index j = 0; j < set.x.cols(); ++j) {
       row->add_features(set.x(r, j));
@@ -169,7 +169,7 @@ absl::StatusOr<regserve::model::LinearModel> ModelFromArtifact(
 }
 
 absl::StatusOr<ArtifactProto> ParseArtifactJson(absl::string_view json,
-                                              absl::string_view source) {
+                                                absl::string_view source) {
   ArtifactProto artifact;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
@@ -178,7 +178,8 @@ absl::StatusOr<ArtifactProto> ParseArtifactJson(absl::string_view json,
       options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        source, ": not a valid model artifact: ", status.message().as_string()));
+        source,
+        ": not a valid model artifact: ", status.message().as_string()));
   }
   return artifact;
 }

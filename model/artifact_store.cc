@@ -121,8 +121,8 @@ absl::StatusOr<std::string> PublishArtifact(
   std::error_code ec;
   fs::create_directories(temp_dir, ec);
   if (ec) {
-    return absl::InternalError(absl::StrCat("cannot create ", temp_dir.string(),
-                                            ": ", ec.message()));
+    return absl::InternalError(
+        absl::StrCat("cannot create ", temp_dir.string(), ": ", ec.message()));
   }
   absl::Status written = WriteFileSynced(
       (temp_dir / kArtifactFileName).string(), ArtifactToJson(artifact));
@@ -131,9 +131,10 @@ absl::StatusOr<std::string> PublishArtifact(
   if (written.ok() && ::renameat2(AT_FDCWD, temp_dir.c_str(), AT_FDCWD,
                                   final_dir.c_str(), RENAME_NOREPLACE) != 0) {
     written = errno == EEXIST
-                  ? absl::AlreadyExistsError(absl::StrCat(
-                        final_dir.string(), " already exists: versions are "
-                                            "immutable, publish a new one"))
+                  ? absl::AlreadyExistsError(
+                        absl::StrCat(final_dir.string(),
+                                     " already exists: versions are "
+                                     "immutable, publish a new one"))
                   : ErrnoError("cannot publish " + final_dir.string(), errno);
   }
   if (!written.ok()) {

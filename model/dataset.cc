@@ -27,9 +27,9 @@ absl::StatusOr<std::vector<std::string>> ParseHeader(absl::string_view line,
   for (absl::string_view cell : SplitLine(line)) {
     std::string name(absl::StripAsciiWhitespace(cell));
     if (name.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          src, ":1: empty column name in header (column ", names.size() + 1,
-          ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(src, ":1: empty column name in header (column ",
+                       names.size() + 1, ")"));
     }
     if (!seen.insert(name).second) {
       return absl::InvalidArgumentError(
@@ -76,9 +76,9 @@ absl::StatusOr<Dataset> ParseCsv(absl::string_view text, std::string source) {
       double v;
       absl::string_view cell = absl::StripAsciiWhitespace(cells[c]);
       if (!absl::SimpleAtod(cell, &v) || !std::isfinite(v)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            source, ":", r + 1, ": column ", data.columns[c], ": '", cell,
-            "' is not a finite number"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(source, ":", r + 1, ": column ", data.columns[c],
+                         ": '", cell, "' is not a finite number"));
       }
       data.values(static_cast<Eigen::Index>(r - 1),
                   static_cast<Eigen::Index>(c)) = v;

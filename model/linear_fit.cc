@@ -21,9 +21,9 @@ absl::Status CheckFiniteInputs(const TrainingSet& set) {
   for (Eigen::Index j = 0; j < set.x.cols(); ++j) {
     for (Eigen::Index i = 0; i < set.x.rows(); ++i) {
       if (!std::isfinite(set.x(i, j))) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "feature ", set.feature_names[static_cast<size_t>(j)], " row ",
-            i + 1, " is not finite (", set.x(i, j), ")"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("feature ", set.feature_names[static_cast<size_t>(j)],
+                         " row ", i + 1, " is not finite (", set.x(i, j), ")"));
       }
     }
   }
@@ -43,9 +43,8 @@ absl::Status CheckShape(const TrainingSet& set) {
     return absl::InvalidArgumentError("features, names and target disagree");
   }
   if (n <= k + 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("need more rows than features + 1: ", n, " rows, ", k,
-                     " features"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "need more rows than features + 1: ", n, " rows, ", k, " features"));
   }
   return CheckFiniteInputs(set);
 }
@@ -55,7 +54,8 @@ absl::Status RankDeficiencyError(
     const std::vector<std::string>& names) {
   std::vector<std::string> aliased;
   for (Eigen::Index i = qr.rank(); i < qr.cols(); ++i) {
-    aliased.push_back(names[static_cast<size_t>(qr.colsPermutation().indices()[i])]);
+    aliased.push_back(
+        names[static_cast<size_t>(qr.colsPermutation().indices()[i])]);
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "design matrix is rank deficient (rank ", qr.rank(), " of ", qr.cols(),
@@ -71,16 +71,16 @@ Eigen::MatrixXd InverseFromQr(
   const Eigen::Index k = qr.cols();
   Eigen::MatrixXd r =
       qr.matrixR().topLeftCorner(k, k).triangularView<Eigen::Upper>();
-  Eigen::MatrixXd r_inv = r.triangularView<Eigen::Upper>().solve(
-      Eigen::MatrixXd::Identity(k, k));
+  Eigen::MatrixXd r_inv =
+      r.triangularView<Eigen::Upper>().solve(Eigen::MatrixXd::Identity(k, k));
   Eigen::MatrixXd a_inv_perm = r_inv * r_inv.transpose();
   return qr.colsPermutation() * a_inv_perm * qr.colsPermutation().transpose();
 }
 
 }  // namespace
 
-std::vector<ColumnDomain> ComputeDomains(const Eigen::MatrixXd& values,
-                                         const std::vector<std::string>& names) {
+std::vector<ColumnDomain> ComputeDomains(
+    const Eigen::MatrixXd& values, const std::vector<std::string>& names) {
   std::vector<ColumnDomain> out;
   const double n = static_cast<double>(values.rows());
   for (Eigen::Index j = 0; j < values.cols(); ++j) {
@@ -90,8 +90,9 @@ std::vector<ColumnDomain> ComputeDomains(const Eigen::MatrixXd& values,
     d.min = col.minCoeff();
     d.max = col.maxCoeff();
     d.mean = col.mean();
-    d.stddev = n > 1 ? std::sqrt((col.array() - d.mean).square().sum() / (n - 1))
-                     : 0.0;
+    d.stddev = n > 1
+                   ? std::sqrt((col.array() - d.mean).square().sum() / (n - 1))
+                   : 0.0;
     out.push_back(std::move(d));
   }
   return out;
@@ -102,9 +103,9 @@ absl::StatusOr<TrainingSet> SelectColumns(
     const std::vector<std::string>& features) {
   std::optional<int> target_col = data.ColumnIndex(target);
   if (!target_col) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "target column '", target, "' is not in ", data.source, " (columns: ",
-        absl::StrJoin(data.columns, ", "), ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("target column '", target, "' is not in ", data.source,
+                     " (columns: ", absl::StrJoin(data.columns, ", "), ")"));
   }
   std::vector<std::string> names = features;
   if (names.empty()) {
@@ -146,18 +147,17 @@ absl::StatusOr<FitResult> FitLinearRegression(const TrainingSet& set,
   for (Eigen::Index j = 0; j < k; ++j) {
     const ColumnDomain& d = domains[static_cast<size_t>(j)];
     if (d.stddev == 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "feature ", d.name, " is constant (", d.mean,
-          "): it is collinear with the intercept; drop it"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("feature ", d.name, " is constant (", d.mean,
+                       "): it is collinear with the intercept; drop it"));
     }
     mean[j] = d.mean;
     sd[j] = d.stddev;
   }
   // Centering and scaling make the QR well conditioned and let ridge penalize
   // standardized coefficients; the intercept is recovered from the means.
-  Eigen::MatrixXd z =
-      (set.x.rowwise() - mean.transpose()).array().rowwise() /
-      sd.transpose().array();
+  Eigen::MatrixXd z = (set.x.rowwise() - mean.transpose()).array().rowwise() /
+                      sd.transpose().array();
   const double y_mean = set.y.mean();
   Eigen::MatrixXd aug(n + k, k);
   aug << z, std::sqrt(options.ridge_lambda) * Eigen::MatrixXd::Identity(k, k);

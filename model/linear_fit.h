@@ -60,8 +60,8 @@ absl::StatusOr<FitResult> FitLinearRegression(const TrainingSet& set,
                                               const FitOptions& options);
 
 // Per-column min, max, mean and sample standard deviation of `values`.
-std::vector<ColumnDomain> ComputeDomains(
-    const Eigen::MatrixXd& values, const std::vector<std::string>& names);
+std::vector<ColumnDomain> ComputeDomains(const Eigen::MatrixXd& values,
+                                         const std::vector<std::string>& names);
 
 }  // namespace regserve::model
 

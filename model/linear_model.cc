@@ -45,8 +45,8 @@ absl::Status ValidateParams(const LinearModelParams& p) {
   }
   if (static_cast<size_t>(p.coefficients.size()) != k) {
     return absl::InvalidArgumentError(
-        absl::StrCat("model has ", k, " features but ",
-                     p.coefficients.size(), " coefficients"));
+        absl::StrCat("model has ", k, " features but ", p.coefficients.size(),
+                     " coefficients"));
   }
   const auto n = static_cast<Eigen::Index>(k + 1);
   if (p.unscaled_covariance.rows() != n || p.unscaled_covariance.cols() != n) {
@@ -55,8 +55,9 @@ absl::Status ValidateParams(const LinearModelParams& p) {
         p.unscaled_covariance.rows(), "x", p.unscaled_covariance.cols()));
   }
   if (p.feature_domains.size() != k) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "training domain has ", p.feature_domains.size(), " features, not ", k));
+    return absl::InvalidArgumentError(absl::StrCat("training domain has ",
+                                                   p.feature_domains.size(),
+                                                   " features, not ", k));
   }
   for (size_t j = 0; j < k; ++j) {
     if (p.feature_domains[j].name != p.feature_names[j]) {
@@ -183,8 +184,8 @@ void LinearModel::Contributions(absl::Span<const double> row,
                                 absl::Span<double> out) const {
   for (int j = 0; j < num_features(); ++j) {
     out[static_cast<size_t>(j)] =
-        params_.coefficients[j] * (row[static_cast<size_t>(j)] -
-                                   feature_means_[j]);
+        params_.coefficients[j] *
+        (row[static_cast<size_t>(j)] - feature_means_[j]);
   }
 }
 

@@ -7,12 +7,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "Eigen/Core"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace regserve::model {
@@ -85,17 +85,16 @@ class LinearModel {
 
   // Interval for a new observation at `row`, like R's
   // predict(lm, interval = "prediction", level = level). 0 < level < 1.
-  Interval PredictionInterval(absl::Span<const double> row,
-                              double level) const;
+  Interval PredictionInterval(absl::Span<const double> row, double level) const;
   // Interval for the mean response at `row`, like interval = "confidence".
-  Interval ConfidenceInterval(absl::Span<const double> row,
-                              double level) const;
+  Interval ConfidenceInterval(absl::Span<const double> row, double level) const;
 
   // The prediction at the training means.
   double Baseline() const { return baseline_; }
   // Per feature coef_j * (row_j - mean_j); Baseline() plus their sum is the
   // prediction. `out` must hold num_features() values.
-  void Contributions(absl::Span<const double> row, absl::Span<double> out) const;
+  void Contributions(absl::Span<const double> row,
+                     absl::Span<double> out) const;
 
   // Two-sided t quantile for `level` at this model's residual df; common
   // levels are precomputed so the serving path rarely calls Boost.

@@ -3,6 +3,7 @@
 #define REGSERVE_MODEL_SHA256_H_
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace regserve::model {

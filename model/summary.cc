@@ -53,33 +53,32 @@ std::string FormatSummary(const v1::LinearModel& a) {
   absl::StrAppend(&out, absl::StrFormat("%-*s %12s %12s %8s %10s\n", width,
                                         "Coefficients:", "Estimate",
                                         "Std. Error", "t value", "Pr(>|t|)"));
-  absl::StrAppend(&out, CoefficientLine("(Intercept)", width, a.intercept(),
-                                        s.intercept_std_error(),
-                                        s.residual_df()));
+  absl::StrAppend(&out,
+                  CoefficientLine("(Intercept)", width, a.intercept(),
+                                  s.intercept_std_error(), s.residual_df()));
   for (int j = 0; j < a.feature_names_size(); ++j) {
-    absl::StrAppend(&out, CoefficientLine(a.feature_names(j), width,
-                                          a.coefficients(j),
-                                          s.coefficient_std_errors(j),
-                                          s.residual_df()));
+    absl::StrAppend(
+        &out, CoefficientLine(a.feature_names(j), width, a.coefficients(j),
+                              s.coefficient_std_errors(j), s.residual_df()));
   }
   absl::StrAppend(&out,
                   "---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' "
                   "0.1 ' ' 1\n\n");
-  absl::StrAppend(&out, absl::StrFormat(
-                            "Residual standard error: %.7g on %g degrees of "
+  absl::StrAppend(
+      &out, absl::StrFormat("Residual standard error: %.7g on %g degrees of "
                             "freedom\n",
                             s.residual_std_error(), s.residual_df()));
-  absl::StrAppend(&out, absl::StrFormat(
-                            "Multiple R-squared:  %.7g,\tAdjusted R-squared:  "
+  absl::StrAppend(
+      &out, absl::StrFormat("Multiple R-squared:  %.7g,\tAdjusted R-squared:  "
                             "%.7g\n",
                             s.r_squared(), s.adjusted_r_squared()));
   if (a.model_type() == "ols") absl::StrAppend(&out, FLine(a));
-  absl::StrAppend(&out, absl::StrFormat("RMSE: %.7g,\tMAE: %.7g\n", s.rmse(),
-                                        s.mae()));
+  absl::StrAppend(
+      &out, absl::StrFormat("RMSE: %.7g,\tMAE: %.7g\n", s.rmse(), s.mae()));
   if (a.has_cross_validation()) {
     const auto& cv = a.cross_validation();
-    absl::StrAppend(&out, absl::StrFormat(
-                              "%d-fold cross-validation (seed %d): RMSE %.7g, "
+    absl::StrAppend(
+        &out, absl::StrFormat("%d-fold cross-validation (seed %d): RMSE %.7g, "
                               "MAE %.7g, R-squared %.7g\n",
                               cv.folds(), cv.seed(), cv.rmse(), cv.mae(),
                               cv.r_squared()));

@@ -6,8 +6,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_split.h"
+#include "common/program_usage.h"
 #include "model/trainer.h"
 
 ABSL_FLAG(std::string, data, "", "CSV file with a header row (required).");
@@ -15,25 +15,33 @@ ABSL_FLAG(std::string, target, "", "Name of the target column (required).");
 ABSL_FLAG(std::vector<std::string>, features, {},
           "Comma-separated feature columns; default: every column but the "
           "target, in file order.");
-ABSL_FLAG(std::string, model_name, "", "Model name in the repository "
+ABSL_FLAG(std::string, model_name, "",
+          "Model name in the repository "
           "(required).");
-ABSL_FLAG(std::string, repository, "models", "Model repository root; the "
-          "model is written to <repository>/<model_name>/<version>/model.json.");
-ABSL_FLAG(int64_t, version, 0, "Version to publish; 0 = next free version. "
+ABSL_FLAG(
+    std::string, repository, "models",
+    "Model repository root; the "
+    "model is written to <repository>/<model_name>/<version>/model.json.");
+ABSL_FLAG(int64_t, version, 0,
+          "Version to publish; 0 = next free version. "
           "Existing versions are never overwritten.");
-ABSL_FLAG(double, ridge_lambda, 0, "Ridge penalty on standardized features "
+ABSL_FLAG(double, ridge_lambda, 0,
+          "Ridge penalty on standardized features "
           "(intercept not penalized); 0 = ordinary least squares.");
-ABSL_FLAG(int, cv_folds, 10, "Folds of deterministic k-fold cross-validation; "
+ABSL_FLAG(int, cv_folds, 10,
+          "Folds of deterministic k-fold cross-validation; "
           "0 = none.");
 ABSL_FLAG(uint64_t, cv_seed, 42, "Seed of the cross-validation shuffle.");
-ABSL_FLAG(bool, dry_run, false, "Fit and print the summary without "
+ABSL_FLAG(bool, dry_run, false,
+          "Fit and print the summary without "
           "publishing.");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  regserve::common::InitProgramUsage(
       "Fits a linear regression model and publishes it.\n"
       "  regserve-train --data data/boston_housing.csv --target MEDV "
-      "--model_name boston_housing --repository models");
+      "--model_name boston_housing --repository models",
+      __FILE__);
   absl::ParseCommandLine(argc, argv);
 
   regserve::model::TrainerOptions options;

@@ -29,8 +29,8 @@ absl::StatusOr<TrainerOutcome> TrainAndPublish(const TrainerOptions& options) {
 
   std::optional<CrossValidationResult> cv;
   if (options.cv_folds > 0) {
-    ASSIGN_OR_RETURN(cv, CrossValidate(set, fit_options, options.cv_folds,
-                                       options.cv_seed));
+    ASSIGN_OR_RETURN(
+        cv, CrossValidate(set, fit_options, options.cv_folds, options.cv_seed));
   }
   int64_t version = options.version;
   if (version == 0) {

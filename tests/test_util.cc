@@ -4,7 +4,10 @@
 
 #include <filesystem>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "model/artifact.h"
+#include "model/artifact_store.h"
 #include "model/dataset.h"
 
 namespace regserve::testing {
@@ -15,7 +18,8 @@ std::string SourcePath(const std::string& relative) {
 
 TempDir::TempDir() {
   std::string pattern =
-      (std::filesystem::temp_directory_path() / "regserve-test-XXXXXX").string();
+      (std::filesystem::temp_directory_path() / "regserve-test-XXXXXX")
+          .string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     ADD_FAILURE() << "mkdtemp failed";
   }
@@ -28,8 +32,8 @@ TempDir::~TempDir() {
 }
 
 std::vector<double> BostonRow1() {
-  return {0.00632, 18, 2.31, 0, 0.538, 6.575, 65.2, 4.09, 1, 296, 15.3, 396.9,
-          4.98};
+  return {0.00632, 18, 2.31, 0,    0.538, 6.575, 65.2,
+          4.09,    1,  296,  15.3, 396.9, 4.98};
 }
 
 std::vector<std::string> BostonFeatureNames() {
@@ -43,6 +47,31 @@ model::TrainingSet BostonTrainingSet() {
   auto set = model::SelectColumns(*data, "MEDV", {});
   EXPECT_TRUE(set.ok()) << set.status();
   return *std::move(set);
+}
+
+std::string PublishTinyModel(const std::string& repository,
+                             const std::string& name, int64_t version,
+                             double intercept, double slope_a, double slope_b) {
+  model::TrainingSet set;
+  set.feature_names = {"a", "b"};
+  set.target_name = "y";
+  set.x.resize(50, 2);
+  set.y.resize(50);
+  for (int i = 0; i < 50; ++i) {
+    set.x(i, 0) = i;
+    set.x(i, 1) = (i * 7) % 11;
+    set.y[i] = intercept + slope_a * set.x(i, 0) + slope_b * set.x(i, 1) +
+               0.01 * ((i * 13) % 5 - 2);
+  }
+  auto fit = model::FitLinearRegression(set, {});
+  EXPECT_TRUE(fit.ok()) << fit.status();
+  fit->params.name = name;
+  fit->params.version = version;
+  auto artifact = model::BuildArtifact(*fit, set, {"synthetic", "", 0, 0, 0},
+                                       std::nullopt, absl::Now());
+  auto path = model::PublishArtifact(repository, artifact);
+  EXPECT_TRUE(path.ok()) << path.status();
+  return path.ok() ? *path : "";
 }
 
 }  // namespace regserve::testing

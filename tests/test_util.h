@@ -3,6 +3,7 @@
 #ifndef REGSERVE_TESTS_TEST_UTIL_H_
 #define REGSERVE_TESTS_TEST_UTIL_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,13 @@ std::vector<double> BostonRow1();
 std::vector<std::string> BostonFeatureNames();
 // The shipped data set as a TrainingSet (MEDV on all other columns).
 model::TrainingSet BostonTrainingSet();
+
+// Fits y = intercept + slope_a * a + slope_b * b (plus small deterministic
+// noise) on 50 synthetic rows and publishes it as `name`/`version` under
+// `repository`. Returns the artifact path.
+std::string PublishTinyModel(const std::string& repository,
+                             const std::string& name, int64_t version,
+                             double intercept, double slope_a, double slope_b);
 
 }  // namespace regserve::testing
 

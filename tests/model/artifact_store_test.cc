@@ -45,8 +45,8 @@ TEST(ArtifactStoreTest, NeverOverwritesAPublishedVersion) {
   // No temporary directory is left behind.
   EXPECT_THAT(*ListVersions(repo.path(), "boston_housing"), ElementsAre(2));
   int entries = 0;
-  for (const auto& e : std::filesystem::directory_iterator(
-           repo.path() + "/boston_housing")) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(repo.path() + "/boston_housing")) {
     (void)e;
     ++entries;
   }

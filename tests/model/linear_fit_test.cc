@@ -24,10 +24,10 @@ TEST(LinearFitTest, OlsMatchesR) {
   const LinearModelParams& p = fit->params;
   EXPECT_EQ(p.model_type, "ols");
   ExpectRelNear(p.intercept, 36.45948839, "intercept");
-  const double r_coef[] = {-0.1080113578, 0.04642045837, 0.02055862637,
-                           2.686733819,   -17.76661123,  3.809865207,
-                           0.0006922246403, -1.475566846, 0.3060494790,
-                           -0.01233459392, -0.9527472317, 0.009311683274,
+  const double r_coef[] = {-0.1080113578,   0.04642045837, 0.02055862637,
+                           2.686733819,     -17.76661123,  3.809865207,
+                           0.0006922246403, -1.475566846,  0.3060494790,
+                           -0.01233459392,  -0.9527472317, 0.009311683274,
                            -0.5247583779};
   ASSERT_EQ(p.coefficients.size(), 13);
   for (int j = 0; j < 13; ++j) {
@@ -101,8 +101,8 @@ TEST(LinearFitTest, RidgeWithZeroLambdaEqualsOls) {
   auto ols = FitLinearRegression(set, {});
   auto ridge0 = FitLinearRegression(set, {.ridge_lambda = 0.0});
   ASSERT_TRUE(ols.ok() && ridge0.ok());
-  EXPECT_TRUE(ridge0->params.coefficients.isApprox(ols->params.coefficients,
-                                                   1e-12));
+  EXPECT_TRUE(
+      ridge0->params.coefficients.isApprox(ols->params.coefficients, 1e-12));
 }
 
 TEST(LinearFitTest, LargerLambdaShrinksStandardizedCoefficients) {
