@@ -2,6 +2,7 @@
 // over gRPC.
 #include <signal.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -19,7 +20,9 @@
 ABSL_FLAG(int, port, 50051,
           "gRPC port, on all interfaces; 0 picks a free "
           "port (see --port_file).");
-ABSL_FLAG(int, metrics_port, 9090, "Prometheus /metrics port; 0 = off.");
+ABSL_FLAG(int, metrics_port, 9090,
+          "Prometheus /metrics port; 0 = off, -1 = a free port (written to "
+          "--port_file).");
 ABSL_FLAG(std::string, model_repository, "models",
           "Model repository: <name>/<version>/model.json.");
 ABSL_FLAG(std::string, default_model, "boston_housing",
@@ -38,8 +41,9 @@ ABSL_FLAG(double, drain_seconds, 0,
           "NOT_SERVING while still serving before refusing new calls.");
 ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection (grpcurl).");
 ABSL_FLAG(std::string, port_file, "",
-          "If set, write the bound gRPC port "
-          "here once serving (for scripts using --port=0).");
+          "If set, write the bound gRPC port and, on a second line, the "
+          "metrics port (0 if off) here once serving (for scripts using "
+          "--port=0).");
 
 namespace {
 
@@ -96,7 +100,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    std::ofstream(path) << (*server)->port() << "\n";
+    // Written under a temporary name and renamed, so a reader never sees a
+    // partial file.
+    const std::string temp = path + ".tmp";
+    std::ofstream(temp) << (*server)->port() << "\n"
+                        << (*server)->metrics_port() << "\n";
+    std::rename(temp.c_str(), path.c_str());
   }
   const int sig = WaitForTerminationSignal(signals);
   LOG(INFO) << "received signal " << sig << ", shutting down";

@@ -24,8 +24,11 @@ void SetInterval(const model::Interval& in, regserve::v1::Interval* out) {
 
 }  // namespace
 
-Predictor::Predictor(const ModelRegistry* registry, int64_t max_batch_rows)
-    : registry_(registry), max_batch_rows_(max_batch_rows) {}
+Predictor::Predictor(const ModelRegistry* registry, int64_t max_batch_rows,
+                     metrics::ServerMetrics* metrics)
+    : registry_(registry),
+      max_batch_rows_(max_batch_rows),
+      batch_rows_(metrics == nullptr ? nullptr : &metrics->batch_rows()) {}
 
 absl::Status Predictor::Predict(const regserve::v1::PredictRequest& request,
                                 regserve::v1::PredictResponse* response) const {
@@ -40,8 +43,10 @@ absl::Status Predictor::Predict(const regserve::v1::PredictRequest& request,
   RETURN_IF_ERROR(
       MapNamedFeatures(model, request.features(), "", absl::MakeSpan(row)));
 
-  response->set_prediction(model.Predict(row));
+  const double prediction = model.Predict(row);
+  response->set_prediction(prediction);
   SetSpec(model, response->mutable_model_spec());
+  if (served->metrics) served->metrics->RecordRow(row, prediction);
   if (request.interval_level() > 0) {
     SetInterval(model.PredictionInterval(row, request.interval_level()),
                 response->mutable_interval());
@@ -68,16 +73,19 @@ absl::Status Predictor::BatchPredict(
   ASSIGN_OR_RETURN(const ServedModel* served,
                    snapshot->Find(request.model_spec().name(),
                                   request.model_spec().version()));
-  const model::LinearModel& model = served->model;
-  SetSpec(model, response->mutable_model_spec());
-  return request.rows_size() > 0 ? PredictRows(model, request, response)
-                                 : PredictTable(model, request, response);
+  SetSpec(served->model, response->mutable_model_spec());
+  RETURN_IF_ERROR(request.rows_size() > 0
+                      ? PredictRows(*served, request, response)
+                      : PredictTable(*served, request, response));
+  if (batch_rows_ != nullptr)
+    batch_rows_->Observe(response->predictions_size());
+  return absl::OkStatus();
 }
 
 absl::Status Predictor::PredictRows(
-    const model::LinearModel& model,
-    const regserve::v1::BatchPredictRequest& request,
+    const ServedModel& served, const regserve::v1::BatchPredictRequest& request,
     regserve::v1::BatchPredictResponse* response) const {
+  const model::LinearModel& model = served.model;
   const double level = request.interval_level();
   Row row(model.num_features());
   response->mutable_predictions()->Reserve(request.rows_size());
@@ -85,7 +93,9 @@ absl::Status Predictor::PredictRows(
     RETURN_IF_ERROR(MapNamedFeatures(model, request.rows(r).features(),
                                      absl::StrCat("rows[", r, "]"),
                                      absl::MakeSpan(row)));
-    response->add_predictions(model.Predict(row));
+    const double prediction = model.Predict(row);
+    response->add_predictions(prediction);
+    if (served.metrics) served.metrics->RecordRow(row, prediction);
     if (level > 0) {
       SetInterval(model.PredictionInterval(row, level),
                   response->add_intervals());
@@ -95,9 +105,9 @@ absl::Status Predictor::PredictRows(
 }
 
 absl::Status Predictor::PredictTable(
-    const model::LinearModel& model,
-    const regserve::v1::BatchPredictRequest& request,
+    const ServedModel& served, const regserve::v1::BatchPredictRequest& request,
     regserve::v1::BatchPredictResponse* response) const {
+  const model::LinearModel& model = served.model;
   const regserve::v1::Table& table = request.table();
   ASSIGN_OR_RETURN(TableLayout layout, MapTableColumns(model, table));
   const int cols = table.columns_size();
@@ -112,6 +122,9 @@ absl::Status Predictor::PredictTable(
     model.PredictBatch(x, out);
   } else {
     model.PredictPermuted(x, layout.column_to_feature, out);
+  }
+  if (served.metrics) {
+    served.metrics->RecordTable(x, layout.column_to_feature, out);
   }
   if (request.interval_level() > 0) {
     Row row(model.num_features());

@@ -8,15 +8,19 @@
 
 #include "absl/status/status.h"
 #include "regserve/v1/prediction_service.pb.h"
+#include "server/metrics/server_metrics.h"
 #include "server/model_registry.h"
 
 namespace regserve::server {
 
 // Thread-safe and lock-free: each call takes one registry snapshot and uses
-// it throughout. Does not own the registry, which must outlive it.
+// it throughout. Records rows, drift and batch-size metrics of successful
+// calls when `metrics` is not null. Owns neither argument; both must
+// outlive it.
 class Predictor {
  public:
-  Predictor(const ModelRegistry* registry, int64_t max_batch_rows);
+  Predictor(const ModelRegistry* registry, int64_t max_batch_rows,
+            metrics::ServerMetrics* metrics);
 
   // On error the response is left untouched by design of the callers (they
   // send only the status), so no partial answer is ever returned.
@@ -29,15 +33,16 @@ class Predictor {
       regserve::v1::GetModelMetadataResponse* response) const;
 
  private:
-  absl::Status PredictRows(const model::LinearModel& model,
+  absl::Status PredictRows(const ServedModel& served,
                            const regserve::v1::BatchPredictRequest& request,
                            regserve::v1::BatchPredictResponse* response) const;
-  absl::Status PredictTable(const model::LinearModel& model,
+  absl::Status PredictTable(const ServedModel& served,
                             const regserve::v1::BatchPredictRequest& request,
                             regserve::v1::BatchPredictResponse* response) const;
 
   const ModelRegistry* registry_;
   int64_t max_batch_rows_;
+  prometheus::Histogram* batch_rows_ = nullptr;  // null: metrics off
 };
 
 }  // namespace regserve::server

@@ -55,7 +55,19 @@ class ReflectionOption : public grpc::ServerBuilderOption {
 }  // namespace
 
 RegserveServer::RegserveServer(const ServerOptions& options)
-    : options_(options), predictor_(&registry_, options.max_batch_rows) {
+    : options_(options),
+      metrics_(options.metrics_port == 0
+                   ? nullptr
+                   : std::make_unique<metrics::ServerMetrics>()),
+      predictor_(&registry_, options.max_batch_rows, metrics_.get()) {
+  if (metrics_ != nullptr) {
+    call_metrics_ = {metrics_->ForMethod(kServiceName, "Predict"),
+                     metrics_->ForMethod(kServiceName, "BatchPredict"),
+                     metrics_->ForMethod(kServiceName, "GetModelMetadata")};
+    predict_.metrics = &call_metrics_[0];
+    batch_predict_.metrics = &call_metrics_[1];
+    metadata_.metrics = &call_metrics_[2];
+  }
   predict_.request = [this](auto* ctx, auto* req, auto* writer, auto* cq,
                             void* tag) {
     service_.RequestPredict(ctx, req, writer, cq, cq, tag);
@@ -82,16 +94,32 @@ RegserveServer::RegserveServer(const ServerOptions& options)
 absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
     const ServerOptions& options) {
   const absl::Time started = absl::Now();
-  ASSIGN_OR_RETURN(auto snapshot, LoadRepository(options.model_repository,
-                                                 options.default_model));
   std::unique_ptr<RegserveServer> server(new RegserveServer(options));
+  ASSIGN_OR_RETURN(auto snapshot, LoadRepository(options.model_repository,
+                                                 options.default_model,
+                                                 server->metrics_.get()));
+  RETURN_IF_ERROR(server->StartMetrics());
   RETURN_IF_ERROR(server->Build(std::move(snapshot)));
   LOG(INFO) << "regserve-server listening on " << options.host << ":"
             << server->port_ << " (plaintext, " << server->queues_.size()
             << " threads, reflection " << (options.reflection ? "on" : "off")
+            << ", metrics "
+            << (server->metrics_port()
+                    ? absl::StrCat("on :", server->metrics_port())
+                    : std::string("off"))
             << "), ready in "
             << absl::ToDoubleMilliseconds(absl::Now() - started) << " ms";
   return server;
+}
+
+absl::Status RegserveServer::StartMetrics() {
+  if (metrics_ == nullptr) return absl::OkStatus();
+  const int port = options_.metrics_port == ServerOptions::kAnyPort
+                       ? 0
+                       : options_.metrics_port;
+  ASSIGN_OR_RETURN(exposer_, metrics::MetricsExposer::Start(options_.host, port,
+                                                            metrics_.get()));
+  return absl::OkStatus();
 }
 
 absl::Status RegserveServer::Build(

@@ -4,6 +4,7 @@
 #ifndef REGSERVE_SERVER_REGSERVE_SERVER_H_
 #define REGSERVE_SERVER_REGSERVE_SERVER_H_
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -13,6 +14,8 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/server.h"
 #include "regserve/v1/prediction_service.grpc.pb.h"
+#include "server/metrics/metrics_exposer.h"
+#include "server/metrics/server_metrics.h"
 #include "server/model_registry.h"
 #include "server/predictor.h"
 #include "server/server_options.h"
@@ -34,6 +37,8 @@ class RegserveServer {
 
   // The port actually bound (useful with options.port = 0).
   int port() const { return port_; }
+  // The metrics port actually bound; 0 when metrics are off.
+  int metrics_port() const { return exposer_ ? exposer_->port() : 0; }
   // Health NOT_SERVING for "" and the service; calls are still answered.
   void BeginDrain();
   // Idempotent; blocks until in-flight calls end and threads are joined.
@@ -51,7 +56,14 @@ class RegserveServer {
   template <typename Request, typename Response>
   void ArmSlots(const UnaryMethod<Request, Response>* method);
 
+  absl::Status StartMetrics();
+
   const ServerOptions options_;
+  // Null when metrics are off. Declared before everything that holds its
+  // handles, so it is destroyed after them.
+  std::unique_ptr<metrics::ServerMetrics> metrics_;
+  std::unique_ptr<metrics::MetricsExposer> exposer_;
+  std::array<metrics::CallMetrics, 3> call_metrics_;
   ModelRegistry registry_;
   Predictor predictor_;
   regserve::v1::PredictionService::AsyncService service_;

@@ -3,8 +3,11 @@
 #ifndef REGSERVE_SERVER_SERVED_MODEL_H_
 #define REGSERVE_SERVER_SERVED_MODEL_H_
 
+#include <memory>
+
 #include "model/linear_model.h"
 #include "regserve/model/v1/linear_model.pb.h"
+#include "server/metrics/model_metrics.h"
 
 namespace regserve::server {
 
@@ -12,6 +15,8 @@ namespace regserve::server {
 struct ServedModel {
   model::LinearModel model;
   regserve::model::v1::LinearModel artifact;
+  // Per version metric handles; null when metrics are off.
+  std::shared_ptr<const metrics::ModelMetrics> metrics;
 };
 
 }  // namespace regserve::server

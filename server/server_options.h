@@ -13,8 +13,10 @@ struct ServerOptions {
   // Address to listen on; port 0 picks a free port (see RegserveServer::port).
   std::string host = "0.0.0.0";
   int port = 50051;
-  // Prometheus /metrics port; 0 turns the exposer off.
+  // Prometheus /metrics port; 0 turns metrics off, kAnyPort picks a free
+  // port (see RegserveServer::metrics_port).
   int metrics_port = 9090;
+  static constexpr int kAnyPort = -1;
   // Root of <name>/<version>/model.json.
   std::string model_repository = "models";
   // The model that answers requests with an empty model name.

@@ -22,6 +22,7 @@
 #include "grpcpp/completion_queue.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/async_unary_call.h"
+#include "server/metrics/call_metrics.h"
 
 namespace regserve::server {
 
@@ -53,6 +54,9 @@ struct UnaryMethod {
                      grpc::ServerCompletionQueue*, void*)>
       request;
   std::function<grpc::Status(const Request&, Response*)> handle;
+  // Null when metrics are off. Recorded here, once per call, for every
+  // method: the one place gRPC metrics are kept.
+  const metrics::CallMetrics* metrics = nullptr;
 };
 
 // Owned by itself: it deletes itself when the server shuts down.
@@ -84,7 +88,7 @@ class UnaryCall final : public CallTag {
       }
       finishing_ = true;
       ++answered_;
-      writer_->Finish(*response_, Handle(), this);
+      writer_->Finish(*response_, HandleAndRecord(), this);
       return;
     }
     if (state_->shutting_down.load(std::memory_order_acquire)) {
@@ -110,6 +114,16 @@ class UnaryCall final : public CallTag {
   void Retire() {
     state_->answered.fetch_add(answered_, std::memory_order_relaxed);
     delete this;
+  }
+
+  grpc::Status HandleAndRecord() {
+    const metrics::CallMetrics* m = method_->metrics;
+    if (m == nullptr) return Handle();
+    const auto start = std::chrono::steady_clock::now();
+    m->OnStart();
+    grpc::Status status = Handle();
+    m->OnFinish(status, std::chrono::steady_clock::now() - start);
+    return status;
   }
 
   grpc::Status Handle() {
