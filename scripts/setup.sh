@@ -9,7 +9,7 @@ PACKAGES=(
   grpc-proto libabsl-dev libeigen3-dev libboost-math-dev libssl-dev
   prometheus-cpp-dev libcivetweb-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  prometheus curl ca-certificates
+  prometheus curl ca-certificates python3 gnuplot-nox
 )
 
 missing=()
