@@ -1,9 +1,11 @@
 #include "model/artifact.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/build_info.h"
 #include "common/status_macros.h"
@@ -177,9 +179,13 @@ absl::StatusOr<ArtifactProto> ParseArtifactJson(absl::string_view json,
       google::protobuf::StringPiece(json.data(), json.size()), &artifact,
       options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source,
-        ": not a valid model artifact: ", status.message().as_string()));
+    // Protobuf's message may span lines (a caret under the column); keep
+    // log lines and statuses on one line.
+    std::string message = status.message().as_string();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": not a valid model artifact: ",
+                     absl::StripAsciiWhitespace(message)));
   }
   return artifact;
 }

@@ -7,9 +7,11 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "common/build_info.h"
 #include "common/logging.h"
@@ -27,6 +29,18 @@ ABSL_FLAG(std::string, model_repository, "models",
           "Model repository: <name>/<version>/model.json.");
 ABSL_FLAG(std::string, default_model, "boston_housing",
           "Model that answers requests with an empty model name.");
+ABSL_FLAG(std::string, model_config, "",
+          "Optional model config: per-model version policies and labels "
+          "(protobuf text, or JSON if it ends in .json; schema in "
+          "proto/regserve/config/v1/model_config.proto).");
+ABSL_FLAG(double, model_poll_seconds, 5,
+          "Rescan the repository and config this often; 0 = only on SIGHUP.");
+ABSL_FLAG(std::string, version_policy, "latest",
+          "Which versions to serve: latest (the newest --latest_versions), "
+          "all, or specific (--specific_versions).");
+ABSL_FLAG(int, latest_versions, 1, "N for --version_policy=latest.");
+ABSL_FLAG(std::vector<std::string>, specific_versions, {},
+          "Comma-separated versions for --version_policy=specific.");
 ABSL_FLAG(int, threads, 0,
           "Completion queues, each with one polling "
           "thread; 0 = the machine's hardware threads.");
@@ -47,8 +61,29 @@ ABSL_FLAG(std::string, port_file, "",
 
 namespace {
 
-regserve::server::ServerOptions OptionsFromFlags() {
+absl::StatusOr<regserve::server::VersionPolicy> PolicyFromFlags() {
+  std::vector<int64_t> specific;
+  for (const std::string& v : absl::GetFlag(FLAGS_specific_versions)) {
+    int64_t version = 0;
+    if (!absl::SimpleAtoi(v, &version)) {
+      return absl::InvalidArgumentError("--specific_versions: '" + v +
+                                        "' is not a number");
+    }
+    specific.push_back(version);
+  }
+  return regserve::server::VersionPolicy::FromFlags(
+      absl::GetFlag(FLAGS_version_policy), absl::GetFlag(FLAGS_latest_versions),
+      specific);
+}
+
+absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
   regserve::server::ServerOptions options;
+  auto policy = PolicyFromFlags();
+  if (!policy.ok()) return policy.status();
+  options.version_policy = *policy;
+  options.model_config = absl::GetFlag(FLAGS_model_config);
+  options.model_poll_interval =
+      absl::Seconds(absl::GetFlag(FLAGS_model_poll_seconds));
   options.port = absl::GetFlag(FLAGS_port);
   options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
   options.model_repository = absl::GetFlag(FLAGS_model_repository);
@@ -62,14 +97,17 @@ regserve::server::ServerOptions OptionsFromFlags() {
   return options;
 }
 
-// Blocks until SIGTERM or SIGINT. Signals are blocked in every thread (the
-// mask is inherited), so only this sigwait sees them.
-int WaitForTerminationSignal(const sigset_t& signals) {
+// Blocks until SIGTERM or SIGINT; SIGHUP rescans the models. Signals are
+// blocked in every thread (the mask is inherited), so only this sigwait
+// sees them.
+int WaitForTerminationSignal(const sigset_t& signals,
+                             regserve::server::RegserveServer& server) {
   while (true) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
-      LOG(INFO) << "SIGHUP: model reload arrives with the lifecycle work";
+      LOG(INFO) << "SIGHUP: rescanning the model repository and config";
+      server.ReloadModels();
       continue;
     }
     return sig;
@@ -94,7 +132,12 @@ int main(int argc, char** argv) {
 
   LOG(INFO) << "regserve " << regserve::common::kVersion << " ("
             << regserve::common::kGitCommit << ")";
-  auto server = regserve::server::RegserveServer::Start(OptionsFromFlags());
+  auto options = OptionsFromFlags();
+  if (!options.ok()) {
+    LOG(ERROR) << options.status().message();
+    return 2;
+  }
+  auto server = regserve::server::RegserveServer::Start(*options);
   if (!server.ok()) {
     LOG(ERROR) << "cannot start: " << server.status();
     return 1;
@@ -107,7 +150,7 @@ int main(int argc, char** argv) {
                         << (*server)->metrics_port() << "\n";
     std::rename(temp.c_str(), path.c_str());
   }
-  const int sig = WaitForTerminationSignal(signals);
+  const int sig = WaitForTerminationSignal(signals, **server);
   LOG(INFO) << "received signal " << sig << ", shutting down";
   (*server)->BeginDrain();
   absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));

@@ -11,12 +11,24 @@ namespace regserve::server {
 
 RegistrySnapshot::RegistrySnapshot(
     absl::flat_hash_map<std::string, ModelVersions> models,
-    std::string default_model)
-    : models_(std::move(models)), default_model_(std::move(default_model)) {}
+    std::string default_model,
+    absl::flat_hash_map<std::string, VersionLabels> labels)
+    : models_(std::move(models)),
+      default_model_(std::move(default_model)),
+      labels_(std::move(labels)) {}
 
 absl::StatusOr<const ServedModel*> RegistrySnapshot::Find(
-    absl::string_view name, int64_t version) const {
+    absl::string_view name, int64_t version, absl::string_view label) const {
   const absl::string_view resolved = name.empty() ? default_model_ : name;
+  if (!label.empty()) {
+    if (version != 0) {
+      return absl::InvalidArgumentError(
+          "set model_spec.version or model_spec.version_label, not both");
+    }
+    auto labelled = ResolveLabel(resolved, label);
+    if (!labelled.ok()) return labelled.status();
+    version = *labelled;
+  }
   auto it = models_.find(resolved);
   if (it == models_.end() || it->second.empty()) {
     return absl::NotFoundError(
@@ -27,12 +39,26 @@ absl::StatusOr<const ServedModel*> RegistrySnapshot::Find(
   if (version == 0) return versions.rbegin()->second.get();
   auto v = versions.find(version);
   if (v == versions.end()) {
-    return absl::NotFoundError(
-        absl::StrCat("version ", version, " of model '", resolved,
-                     "' is not loaded; loaded versions: [",
-                     absl::StrJoin(Versions(resolved), ", "), "]"));
+    return absl::NotFoundError(absl::StrCat(
+        "version ", version,
+        label.empty() ? "" : absl::StrCat(" (label '", label, "')"),
+        " of model '", resolved, "' is not loaded; loaded versions: [",
+        absl::StrJoin(Versions(resolved), ", "), "]"));
   }
   return v->second.get();
+}
+
+absl::StatusOr<int64_t> RegistrySnapshot::ResolveLabel(
+    absl::string_view model, absl::string_view label) const {
+  const VersionLabels& labels = Labels(model);
+  auto it = labels.find(label);
+  if (it != labels.end()) return it->second;
+  std::vector<std::string> known;
+  for (const auto& [name, unused] : labels) known.push_back(name);
+  std::sort(known.begin(), known.end());
+  return absl::NotFoundError(absl::StrCat("label '", label, "' of model '",
+                                          model, "' is not defined; labels: [",
+                                          absl::StrJoin(known, ", "), "]"));
 }
 
 std::vector<int64_t> RegistrySnapshot::Versions(absl::string_view name) const {
@@ -48,6 +74,12 @@ std::vector<std::string> RegistrySnapshot::ModelNames() const {
   for (const auto& [name, unused] : models_) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+const VersionLabels& RegistrySnapshot::Labels(absl::string_view name) const {
+  static const VersionLabels* const kNone = new VersionLabels();
+  auto it = labels_.find(name.empty() ? default_model_ : name);
+  return it == labels_.end() ? *kNone : it->second;
 }
 
 bool RegistrySnapshot::HasModel(absl::string_view name) const {

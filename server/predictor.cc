@@ -37,7 +37,8 @@ absl::Status Predictor::Predict(const regserve::v1::PredictRequest& request,
   const auto snapshot = registry_->Current();
   ASSIGN_OR_RETURN(const ServedModel* served,
                    snapshot->Find(request.model_spec().name(),
-                                  request.model_spec().version()));
+                                  request.model_spec().version(),
+                                  request.model_spec().version_label()));
   const model::LinearModel& model = served->model;
   Row row(model.num_features());
   RETURN_IF_ERROR(
@@ -72,7 +73,8 @@ absl::Status Predictor::BatchPredict(
   const auto snapshot = registry_->Current();
   ASSIGN_OR_RETURN(const ServedModel* served,
                    snapshot->Find(request.model_spec().name(),
-                                  request.model_spec().version()));
+                                  request.model_spec().version(),
+                                  request.model_spec().version_label()));
   SetSpec(served->model, response->mutable_model_spec());
   RETURN_IF_ERROR(request.rows_size() > 0
                       ? PredictRows(*served, request, response)
@@ -145,7 +147,8 @@ absl::Status Predictor::GetModelMetadata(
   const auto snapshot = registry_->Current();
   ASSIGN_OR_RETURN(const ServedModel* served,
                    snapshot->Find(request.model_spec().name(),
-                                  request.model_spec().version()));
+                                  request.model_spec().version(),
+                                  request.model_spec().version_label()));
   FillMetadata(*served, snapshot->Versions(served->model.name()), response);
   return absl::OkStatus();
 }

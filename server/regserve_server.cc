@@ -16,7 +16,6 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/grpc_status.h"
-#include "server/repository_loader.h"
 
 namespace regserve::server {
 namespace {
@@ -52,6 +51,16 @@ class ReflectionOption : public grpc::ServerBuilderOption {
   bool enabled_;
 };
 
+ModelManagerOptions ManagerOptions(const ServerOptions& options) {
+  ModelManagerOptions m;
+  m.repository = options.model_repository;
+  m.default_model = options.default_model;
+  m.config_path = options.model_config;
+  m.policy = options.version_policy;
+  m.poll_interval = options.model_poll_interval;
+  return m;
+}
+
 }  // namespace
 
 RegserveServer::RegserveServer(const ServerOptions& options)
@@ -59,15 +68,13 @@ RegserveServer::RegserveServer(const ServerOptions& options)
       metrics_(options.metrics_port == 0
                    ? nullptr
                    : std::make_unique<metrics::ServerMetrics>()),
+      manager_(ManagerOptions(options), &registry_, metrics_.get(),
+               [this](bool serving) { OnModelsChanged(serving); }),
       predictor_(&registry_, options.max_batch_rows, metrics_.get()) {
-  if (metrics_ != nullptr) {
-    call_metrics_ = {metrics_->ForMethod(kServiceName, "Predict"),
-                     metrics_->ForMethod(kServiceName, "BatchPredict"),
-                     metrics_->ForMethod(kServiceName, "GetModelMetadata")};
-    predict_.metrics = &call_metrics_[0];
-    batch_predict_.metrics = &call_metrics_[1];
-    metadata_.metrics = &call_metrics_[2];
-  }
+  WireMethods();
+}
+
+void RegserveServer::WireMethods() {
   predict_.request = [this](auto* ctx, auto* req, auto* writer, auto* cq,
                             void* tag) {
     service_.RequestPredict(ctx, req, writer, cq, cq, tag);
@@ -89,17 +96,36 @@ RegserveServer::RegserveServer(const ServerOptions& options)
   metadata_.handle = [this](const auto& req, auto* resp) {
     return ToGrpcStatus(predictor_.GetModelMetadata(req, resp));
   };
+  list_models_.request = [this](auto* ctx, auto* req, auto* writer, auto* cq,
+                                void* tag) {
+    service_.RequestListModels(ctx, req, writer, cq, cq, tag);
+  };
+  list_models_.handle = [this](const auto&, auto* resp) {
+    manager_.ListModels(resp);
+    return grpc::Status::OK;
+  };
+  if (metrics_ == nullptr) return;
+  call_metrics_ = {metrics_->ForMethod(kServiceName, "Predict"),
+                   metrics_->ForMethod(kServiceName, "BatchPredict"),
+                   metrics_->ForMethod(kServiceName, "GetModelMetadata"),
+                   metrics_->ForMethod(kServiceName, "ListModels")};
+  predict_.metrics = &call_metrics_[0];
+  batch_predict_.metrics = &call_metrics_[1];
+  metadata_.metrics = &call_metrics_[2];
+  list_models_.metrics = &call_metrics_[3];
 }
 
 absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
     const ServerOptions& options) {
   const absl::Time started = absl::Now();
   std::unique_ptr<RegserveServer> server(new RegserveServer(options));
-  ASSIGN_OR_RETURN(auto snapshot, LoadRepository(options.model_repository,
-                                                 options.default_model,
-                                                 server->metrics_.get()));
+  RETURN_IF_ERROR(server->manager_.Reconcile());
+  if (!server->registry_.Current()->HasModel(options.default_model)) {
+    return absl::NotFoundError(server->manager_.DefaultModelProblem());
+  }
   RETURN_IF_ERROR(server->StartMetrics());
-  RETURN_IF_ERROR(server->Build(std::move(snapshot)));
+  RETURN_IF_ERROR(server->Build());
+  server->manager_.StartPolling();
   LOG(INFO) << "regserve-server listening on " << options.host << ":"
             << server->port_ << " (plaintext, " << server->queues_.size()
             << " threads, reflection " << (options.reflection ? "on" : "off")
@@ -107,7 +133,9 @@ absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
             << (server->metrics_port()
                     ? absl::StrCat("on :", server->metrics_port())
                     : std::string("off"))
-            << "), ready in "
+            << ", models polled every "
+            << absl::FormatDuration(options.model_poll_interval) << ", policy "
+            << options.version_policy.ToString() << "), ready in "
             << absl::ToDoubleMilliseconds(absl::Now() - started) << " ms";
   return server;
 }
@@ -122,12 +150,7 @@ absl::Status RegserveServer::StartMetrics() {
   return absl::OkStatus();
 }
 
-absl::Status RegserveServer::Build(
-    std::shared_ptr<const RegistrySnapshot> snapshot) {
-  const ServedModel* def = *snapshot->Find("", 0);
-  LOG(INFO) << "default model " << def->model.name() << " version "
-            << def->model.version();
-  registry_.Publish(std::move(snapshot));
+absl::Status RegserveServer::Build() {
   // Referencing the generated health descriptor links it in, so reflection
   // can describe grpc.health.v1.Health (the built-in service uses upb).
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
@@ -154,11 +177,18 @@ absl::Status RegserveServer::Build(
   ArmSlots(&predict_);
   ArmSlots(&batch_predict_);
   ArmSlots(&metadata_);
+  ArmSlots(&list_models_);
   for (auto& cq : queues_) {
     pollers_.emplace_back([this, q = cq.get()] { PollLoop(q); });
   }
-  SetServing(true);
+  OnModelsChanged(true);
   return absl::OkStatus();
+}
+
+void RegserveServer::OnModelsChanged(bool default_model_serving) {
+  absl::MutexLock lock(&mu_);
+  if (server_ == nullptr || draining_ || shut_down_) return;
+  SetServing(default_model_serving);
 }
 
 template <typename Request, typename Response>
@@ -185,10 +215,14 @@ void RegserveServer::SetServing(bool serving) {
 
 void RegserveServer::BeginDrain() {
   LOG(INFO) << "draining: health NOT_SERVING";
-  SetServing(false);
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
+  if (server_ != nullptr) SetServing(false);
 }
 
 void RegserveServer::Shutdown() {
+  // Before taking mu_: the poller's health callback takes it too.
+  manager_.Stop();
   absl::MutexLock lock(&mu_);
   if (shut_down_) return;
   shut_down_ = server_ == nullptr;  // Build() failed: nothing runs
@@ -204,11 +238,6 @@ void RegserveServer::Shutdown() {
   shut_down_ = true;
   LOG(INFO) << "shut down after answering " << slots_state_.answered.load()
             << " calls";
-}
-
-void RegserveServer::Wait() {
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(&shut_down_));
 }
 
 RegserveServer::~RegserveServer() { Shutdown(); }

@@ -1,11 +1,11 @@
 // regserve-server's gRPC server: the PredictionService on the async API with
-// one completion queue and polling thread per configured thread, plus the
-// standard health service and (optionally) server reflection.
+// one completion queue and polling thread per configured thread, the
+// standard health service, optional server reflection, Prometheus metrics,
+// and the model manager that keeps models in step with the repository.
 #ifndef REGSERVE_SERVER_REGSERVE_SERVER_H_
 #define REGSERVE_SERVER_REGSERVE_SERVER_H_
 
 #include <array>
-#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -16,6 +16,7 @@
 #include "regserve/v1/prediction_service.grpc.pb.h"
 #include "server/metrics/metrics_exposer.h"
 #include "server/metrics/server_metrics.h"
+#include "server/model_manager.h"
 #include "server/model_registry.h"
 #include "server/predictor.h"
 #include "server/server_options.h"
@@ -24,9 +25,9 @@
 namespace regserve::server {
 
 // Lifecycle: Start() loads the repository and serves; BeginDrain() flips
-// health to NOT_SERVING; Shutdown() refuses new calls, lets in-flight calls
-// finish within options.shutdown_grace, and joins the threads. Methods are
-// thread-safe; the destructor shuts down if needed.
+// health to NOT_SERVING; Shutdown() stops reloading, refuses new calls, lets
+// in-flight calls finish within options.shutdown_grace, and joins the
+// threads. Methods are thread-safe; the destructor shuts down if needed.
 class RegserveServer {
  public:
   static absl::StatusOr<std::unique_ptr<RegserveServer>> Start(
@@ -39,32 +40,35 @@ class RegserveServer {
   int port() const { return port_; }
   // The metrics port actually bound; 0 when metrics are off.
   int metrics_port() const { return exposer_ ? exposer_->port() : 0; }
+  // Rescans the model repository and config now (SIGHUP).
+  void ReloadModels() { manager_.RequestReload(); }
   // Health NOT_SERVING for "" and the service; calls are still answered.
   void BeginDrain();
   // Idempotent; blocks until in-flight calls end and threads are joined.
   void Shutdown();
-  // Blocks until Shutdown() has completed.
-  void Wait();
 
   ModelRegistry& registry() { return registry_; }
+  ModelManager& manager() { return manager_; }
 
  private:
   explicit RegserveServer(const ServerOptions& options);
-  absl::Status Build(std::shared_ptr<const RegistrySnapshot> snapshot);
+  void WireMethods();
+  absl::Status StartMetrics();
+  absl::Status Build();
+  void OnModelsChanged(bool default_model_serving);
   void SetServing(bool serving);
   void PollLoop(grpc::ServerCompletionQueue* cq);
   template <typename Request, typename Response>
   void ArmSlots(const UnaryMethod<Request, Response>* method);
-
-  absl::Status StartMetrics();
 
   const ServerOptions options_;
   // Null when metrics are off. Declared before everything that holds its
   // handles, so it is destroyed after them.
   std::unique_ptr<metrics::ServerMetrics> metrics_;
   std::unique_ptr<metrics::MetricsExposer> exposer_;
-  std::array<metrics::CallMetrics, 3> call_metrics_;
+  std::array<metrics::CallMetrics, 4> call_metrics_;
   ModelRegistry registry_;
+  ModelManager manager_;
   Predictor predictor_;
   regserve::v1::PredictionService::AsyncService service_;
   UnaryMethod<regserve::v1::PredictRequest, regserve::v1::PredictResponse>
@@ -75,6 +79,8 @@ class RegserveServer {
   UnaryMethod<regserve::v1::GetModelMetadataRequest,
               regserve::v1::GetModelMetadataResponse>
       metadata_;
+  UnaryMethod<regserve::v1::ListModelsRequest, regserve::v1::ListModelsResponse>
+      list_models_;
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
   std::vector<std::thread> pollers_;
@@ -82,6 +88,7 @@ class RegserveServer {
   int port_ = 0;
 
   absl::Mutex mu_;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 

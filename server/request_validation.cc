@@ -9,6 +9,10 @@ absl::Status ValidateModelSpec(const regserve::v1::ModelSpec& spec) {
     return absl::InvalidArgumentError(absl::StrCat(
         "model_spec.version must be >= 0 (0 = latest), is ", spec.version()));
   }
+  if (spec.version() != 0 && !spec.version_label().empty()) {
+    return absl::InvalidArgumentError(
+        "set model_spec.version or model_spec.version_label, not both");
+  }
   return absl::OkStatus();
 }
 

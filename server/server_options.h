@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "server/version_policy.h"
 
 namespace regserve::server {
 
@@ -21,6 +22,12 @@ struct ServerOptions {
   std::string model_repository = "models";
   // The model that answers requests with an empty model name.
   std::string default_model = "boston_housing";
+  // Optional per-model policies and labels (protobuf text or JSON).
+  std::string model_config;
+  // Server-wide version policy (TensorFlow Serving's): latest 1 by default.
+  VersionPolicy version_policy;
+  // How often the repository is rescanned; zero = only on SIGHUP.
+  absl::Duration model_poll_interval = absl::Seconds(5);
   // Completion queues, each with one polling thread; 0 = hardware threads.
   int threads = 0;
   // Rows per BatchPredict, past which INVALID_ARGUMENT names the limit.

@@ -1,0 +1,302 @@
+#include "server/model_manager.h"
+
+#include <filesystem>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/logging.h"
+#include "common/status_macros.h"
+#include "model/artifact_store.h"
+#include "server/model_config_reader.h"
+#include "server/version_loader.h"
+
+namespace regserve::server {
+namespace {
+
+using regserve::v1::VersionState;
+
+// Size and modification time of `path`, or "" if it does not exist. A failed
+// version is retried only when this changes, so a half-copied file is read
+// again once the copy completes, and a broken one is not re-logged forever.
+std::string FileStamp(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return "";
+  const auto mtime = std::filesystem::last_write_time(path, ec);
+  return absl::StrCat(size, "@", mtime.time_since_epoch().count());
+}
+
+}  // namespace
+
+ModelManager::ModelManager(ModelManagerOptions options, ModelRegistry* registry,
+                           metrics::ServerMetrics* metrics,
+                           std::function<void(bool)> on_serving)
+    : options_(std::move(options)),
+      registry_(registry),
+      metrics_(metrics),
+      on_serving_(std::move(on_serving)) {}
+
+ModelManager::~ModelManager() { Stop(); }
+
+absl::StatusOr<ModelManager::Plans> ModelManager::ReadPlans() const {
+  Plans plans;
+  if (options_.config_path.empty()) return plans;
+  auto config = ReadModelConfig(options_.config_path);
+  if (!config.ok()) return config.status();
+  for (const auto& model : config->models()) {
+    auto policy =
+        VersionPolicy::FromProto(model.version_policy(), options_.policy);
+    if (!policy.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(options_.config_path, ": model ", model.name(), ": ",
+                       policy.status().message()));
+    }
+    ModelPlan& plan = plans[model.name()];
+    plan.policy = *policy;
+    plan.labels.insert(model.version_labels().begin(),
+                       model.version_labels().end());
+  }
+  return plans;
+}
+
+absl::Status ModelManager::Reconcile() {
+  absl::MutexLock pass(&reconcile_mu_);
+  auto plans = ReadPlans();
+  auto names = plans.ok()
+                   ? model::ListModelNames(options_.repository)
+                   : absl::StatusOr<std::vector<std::string>>(plans.status());
+  if (!names.ok()) {
+    LOG(ERROR) << names.status().message()
+               << "; keeping the models already loaded";
+    return names.status();
+  }
+  const std::shared_ptr<const RegistrySnapshot> current = registry_->Current();
+  absl::flat_hash_map<std::string, ModelVersions> models;
+  absl::flat_hash_map<std::string, VersionLabels> labels;
+  for (const std::string& name : *names) {
+    auto plan = plans->find(name);
+    const ModelPlan& p =
+        plan == plans->end() ? ModelPlan{options_.policy, {}} : plan->second;
+    ModelVersions chosen = ChooseVersions(name, p, *current);
+    if (!chosen.empty()) models.emplace(name, std::move(chosen));
+    if (!p.labels.empty()) labels.emplace(name, p.labels);
+  }
+  auto next = std::make_shared<const RegistrySnapshot>(
+      std::move(models), options_.default_model, std::move(labels));
+  registry_->Publish(next);
+  RecordPublished(*current, *next);
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::flat_hash_set<std::string> present(names->begin(),
+                                                   names->end());
+    for (auto it = states_.begin(); it != states_.end();) {
+      if (!present.contains(it->first) && !next->HasModel(it->first)) {
+        states_.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (on_serving_) on_serving_(next->HasModel(options_.default_model));
+  return absl::OkStatus();
+}
+
+ModelVersions ModelManager::ChooseVersions(const std::string& name,
+                                           const ModelPlan& plan,
+                                           const RegistrySnapshot& current) {
+  auto listed = model::ListVersions(options_.repository, name);
+  if (!listed.ok()) {
+    LOG(ERROR) << listed.status().message() << "; keeping model " << name
+               << " as it is";
+    auto it = current.models().find(name);
+    return it == current.models().end() ? ModelVersions{} : it->second;
+  }
+  ForgetVanished(name, *listed);
+  absl::flat_hash_set<int64_t> labelled;
+  for (const auto& [label, version] : plan.labels) labelled.insert(version);
+  ModelVersions chosen;
+  int kept = 0;
+  // Newest first: for "latest N", a version that fails to load lets the
+  // next older one take its place, so a broken version never displaces a
+  // working one.
+  for (auto v = listed->rbegin(); v != listed->rend(); ++v) {
+    const bool by_policy = plan.policy.kind == VersionPolicy::Kind::kSpecific
+                               ? plan.policy.Lists(*v)
+                               : kept < plan.policy.Limit();
+    if (!by_policy && !labelled.contains(*v)) continue;
+    std::shared_ptr<const ServedModel> served = Acquire(name, *v, current);
+    if (served == nullptr) continue;
+    chosen.emplace(*v, std::move(served));
+    if (by_policy) ++kept;
+  }
+  return chosen;
+}
+
+std::shared_ptr<const ServedModel> ModelManager::Acquire(
+    const std::string& name, int64_t version, const RegistrySnapshot& current) {
+  if (auto m = current.models().find(name); m != current.models().end()) {
+    if (auto v = m->second.find(version); v != m->second.end())
+      return v->second;
+  }
+  const std::string path =
+      model::ArtifactPath(options_.repository, name, version);
+  const std::string stamp = FileStamp(path);
+  {
+    absl::MutexLock lock(&mu_);
+    VersionRecord& record = states_[name][version];
+    if (stamp.empty()) {  // still being written: not read until complete
+      record = {regserve::v1::VERSION_STATE_LOADING,
+                "waiting for " + std::string(model::kArtifactFileName),
+                "",
+                {}};
+      return nullptr;
+    }
+    if (record.state == regserve::v1::VERSION_STATE_FAILED &&
+        record.stamp == stamp) {
+      return nullptr;
+    }
+    record = {regserve::v1::VERSION_STATE_LOADING, "", "", {}};
+  }
+  const absl::Time start = absl::Now();
+  auto loaded = LoadVersion(options_.repository, name, version, metrics_);
+  if (metrics_ != nullptr) metrics_->RecordLoad(name, loaded.ok());
+  absl::MutexLock lock(&mu_);
+  VersionRecord& record = states_[name][version];
+  if (!loaded.ok()) {
+    LOG(ERROR) << "rejected model " << name << " version " << version << ": "
+               << loaded.status().message();
+    record = {regserve::v1::VERSION_STATE_FAILED,
+              std::string(loaded.status().message()),
+              stamp,
+              {}};
+    return nullptr;
+  }
+  LOG(INFO) << "loaded model " << name << " version " << version
+            << " (validated and warmed up in "
+            << absl::ToDoubleMilliseconds(absl::Now() - start) << " ms)";
+  record = {regserve::v1::VERSION_STATE_AVAILABLE, "", "", {}};
+  return *std::move(loaded);
+}
+
+void ModelManager::RecordPublished(const RegistrySnapshot& before,
+                                   const RegistrySnapshot& after) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [name, versions] : before.models()) {
+    for (const auto& [version, served] : versions) {
+      if (after.models().contains(name) &&
+          after.models().at(name).contains(version)) {
+        continue;
+      }
+      LOG(INFO) << "unloading model " << name << " version " << version
+                << " once no call holds it";
+      states_[name][version] = {regserve::v1::VERSION_STATE_UNLOADING, "", "",
+                                served};
+      if (metrics_ != nullptr) metrics_->SetLoaded(name, version, false);
+    }
+  }
+  for (const auto& [name, versions] : after.models()) {
+    for (const auto& [version, served] : versions) {
+      states_[name][version] = {
+          regserve::v1::VERSION_STATE_AVAILABLE, "", "", {}};
+      if (metrics_ != nullptr) metrics_->SetLoaded(name, version, true);
+    }
+  }
+}
+
+void ModelManager::ForgetVanished(const std::string& name,
+                                  const std::vector<int64_t>& on_disk) {
+  const absl::flat_hash_set<int64_t> present(on_disk.begin(), on_disk.end());
+  absl::MutexLock lock(&mu_);
+  auto& versions = states_[name];
+  for (auto it = versions.begin(); it != versions.end();) {
+    const VersionRecord& r = it->second;
+    const bool gone =
+        r.state == regserve::v1::VERSION_STATE_UNLOADING
+            ? r.unloading.expired()
+            : !present.contains(it->first) &&
+                  r.state != regserve::v1::VERSION_STATE_AVAILABLE;
+    if (gone) {
+      versions.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void ModelManager::StartPolling() {
+  poller_ = std::thread([this] { PollLoop(); });
+}
+
+void ModelManager::RequestReload() {
+  absl::MutexLock lock(&mu_);
+  wake_ = true;
+}
+
+void ModelManager::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+    wake_ = true;
+  }
+  if (poller_.joinable()) poller_.join();
+}
+
+void ModelManager::PollLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (options_.poll_interval > absl::ZeroDuration()) {
+        mu_.AwaitWithTimeout(absl::Condition(&wake_), options_.poll_interval);
+      } else {
+        mu_.Await(absl::Condition(&wake_));
+      }
+      if (stop_) return;
+      wake_ = false;
+    }
+    (void)Reconcile();
+  }
+}
+
+void ModelManager::ListModels(
+    regserve::v1::ListModelsResponse* response) const {
+  const auto snapshot = registry_->Current();
+  absl::MutexLock lock(&mu_);
+  for (const auto& [name, versions] : states_) {
+    if (versions.empty()) continue;
+    regserve::v1::ModelStatus* model = response->add_models();
+    model->set_name(name);
+    model->set_is_default(name == options_.default_model);
+    for (const auto& [version, record] : versions) {
+      if (record.state == regserve::v1::VERSION_STATE_UNLOADING &&
+          record.unloading.expired()) {
+        continue;  // already freed
+      }
+      regserve::v1::VersionStatus* status = model->add_versions();
+      status->set_version(version);
+      status->set_state(record.state);
+      status->set_reason(record.reason);
+    }
+    for (const auto& [label, version] : snapshot->Labels(name)) {
+      (*model->mutable_version_labels())[label] = version;
+    }
+  }
+}
+
+std::string ModelManager::DefaultModelProblem() const {
+  absl::MutexLock lock(&mu_);
+  auto it = states_.find(options_.default_model);
+  std::vector<std::string> reasons;
+  if (it != states_.end()) {
+    for (const auto& [version, record] : it->second) {
+      if (!record.reason.empty()) reasons.push_back(record.reason);
+    }
+  }
+  return absl::StrCat("default model '", options_.default_model,
+                      "' has no loadable version under ", options_.repository,
+                      reasons.empty() ? "" : ": ",
+                      absl::StrJoin(reasons, "; "));
+}
+
+}  // namespace regserve::server

@@ -1,0 +1,109 @@
+// Keeps the registry in step with the model repository and the model config:
+// loads new versions off the serving path, applies version policies and
+// labels, unloads what falls out, and publishes each result atomically.
+#ifndef REGSERVE_SERVER_MODEL_MANAGER_H_
+#define REGSERVE_SERVER_MODEL_MANAGER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "regserve/v1/prediction_service.pb.h"
+#include "server/metrics/server_metrics.h"
+#include "server/model_registry.h"
+#include "server/version_policy.h"
+
+namespace regserve::server {
+
+struct ModelManagerOptions {
+  std::string repository = "models";
+  std::string default_model = "boston_housing";
+  // Optional model config (protobuf text, or JSON if it ends in .json).
+  std::string config_path;
+  // Server-wide version policy; the config may override it per model.
+  VersionPolicy policy;
+  // Repository poll period; zero polls only on RequestReload (SIGHUP).
+  absl::Duration poll_interval = absl::Seconds(5);
+};
+
+// Thread-safe. Reconcile() runs one pass at a time (from the poller thread,
+// or directly at start-up and in tests); ListModels() may run concurrently.
+// The registry and metrics (may be null) must outlive the manager.
+class ModelManager {
+ public:
+  // `on_serving` is told after every pass whether the default model has a
+  // serving version (the health status).
+  ModelManager(ModelManagerOptions options, ModelRegistry* registry,
+               metrics::ServerMetrics* metrics,
+               std::function<void(bool)> on_serving = nullptr);
+  ~ModelManager();
+  ModelManager(const ModelManager&) = delete;
+  ModelManager& operator=(const ModelManager&) = delete;
+
+  // One pass: read the config and the repository, load what is new, drop
+  // what is gone, publish. A broken version never replaces a working one:
+  // it is marked FAILED and the policy falls back to older versions. If the
+  // config or the repository cannot be read, nothing changes and the error
+  // is returned.
+  absl::Status Reconcile();
+  // Starts the poller thread (every poll_interval, and on RequestReload).
+  void StartPolling();
+  // Asks the poller for a pass now (SIGHUP).
+  void RequestReload();
+  // Stops and joins the poller. Idempotent.
+  void Stop();
+
+  // Every known model with its versions' states and its labels.
+  void ListModels(regserve::v1::ListModelsResponse* response) const;
+  // Why the default model has no serving version (for start-up errors).
+  std::string DefaultModelProblem() const;
+
+ private:
+  struct VersionRecord {
+    regserve::v1::VersionState state = regserve::v1::VERSION_STATE_LOADING;
+    std::string reason;
+    std::string stamp;  // model.json size and mtime when it failed
+    std::weak_ptr<const ServedModel> unloading;
+  };
+  struct ModelPlan {
+    VersionPolicy policy;
+    VersionLabels labels;
+  };
+  using Plans = absl::flat_hash_map<std::string, ModelPlan>;
+
+  absl::StatusOr<Plans> ReadPlans() const;
+  ModelVersions ChooseVersions(const std::string& name, const ModelPlan& plan,
+                               const RegistrySnapshot& current);
+  std::shared_ptr<const ServedModel> Acquire(const std::string& name,
+                                             int64_t version,
+                                             const RegistrySnapshot& current);
+  void RecordPublished(const RegistrySnapshot& before,
+                       const RegistrySnapshot& after);
+  void ForgetVanished(const std::string& name,
+                      const std::vector<int64_t>& on_disk);
+  void PollLoop();
+
+  const ModelManagerOptions options_;
+  ModelRegistry* registry_;
+  metrics::ServerMetrics* metrics_;
+  std::function<void(bool)> on_serving_;
+
+  absl::Mutex reconcile_mu_;  // one pass at a time
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::map<int64_t, VersionRecord>> states_
+      ABSL_GUARDED_BY(mu_);
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread poller_;
+};
+
+}  // namespace regserve::server
+
+#endif  // REGSERVE_SERVER_MODEL_MANAGER_H_
