@@ -41,13 +41,28 @@ start_server() {  # start_server baseline|regserve [server flags...]
 
 stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
 
+server_cpu_ticks() {  # user + system clock ticks of the server process
+  awk '{print $14 + $15}' "/proc/$server_pid/stat"
+}
+
 measure() {  # measure LABEL SERVER [bench flags...]: REPS runs into results
   local label=$1 server=$2; shift 2
   for _ in $(seq "$reps"); do
+    local before after start end
+    before=$(server_cpu_ticks); start=$(date +%s.%N)
     "${pin_client[@]}" "$bin/regserve-bench" --target="127.0.0.1:$port" \
-      --duration_s="$duration" --warmup_s=1 --json --quiet "$@" |
-      python3 -c 'import json,sys; r=json.load(sys.stdin); r["label"]=sys.argv[1]; r["server"]=sys.argv[2]; print(json.dumps(r))' \
-        "$label" "$server" >> "$out/results.jsonl"
+      --duration_s="$duration" --warmup_s=1 --json --quiet "$@" > "$work/run.json"
+    after=$(server_cpu_ticks); end=$(date +%s.%N)
+    # Server CPU per call: comparable even when the load generator, not the
+    # server, is what limits calls/s.
+    python3 -c 'import json,sys,os
+r=json.load(open(sys.argv[1])); r["label"]=sys.argv[2]; r["server"]=sys.argv[3]
+cpu=(float(sys.argv[5])-float(sys.argv[4]))/os.sysconf("SC_CLK_TCK")
+wall=float(sys.argv[7])-float(sys.argv[6])
+r["server_cpu_util"]=cpu/wall
+r["server_cpu_us_per_call"]=1e6*cpu/wall/max(r["calls_per_s"],1e-9)
+print(json.dumps(r))' "$work/run.json" "$label" "$server" "$before" "$after" "$start" "$end" \
+      >> "$out/results.jsonl"
   done
   echo "  $label done" >&2
 }

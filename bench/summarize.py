@@ -39,15 +39,27 @@ def ratio(a, b):
     return "-" if a is None or not b else f"{a / b:.2f}"
 
 
+def cpu_per_call(r):
+    return r.get("server_cpu_us_per_call")
+
+
+def cpu_util(r):
+    return r.get("server_cpu_util")
+
+
 def closed_loop_table(rows, concurrencies):
-    out = ["| Predict, closed loop | baseline calls/s | regserve calls/s | regserve / baseline | baseline p99 µs | regserve p99 µs |",
-           "|---|---|---|---|---|---|"]
+    out = ["| Predict, closed loop | baseline calls/s | regserve calls/s | regserve / baseline | baseline p99 µs | regserve p99 µs | server CPU µs/call, baseline / regserve | server core busy, baseline / regserve |",
+           "|---|---|---|---|---|---|---|---|"]
     for c in concurrencies:
         label = f"predict c={c}"
         b, s = median(rows, label, "baseline", calls), median(rows, label, "regserve", calls)
         out.append(f"| {c} in flight | {fmt(b)} | {fmt(s)} | {ratio(s, b)} | "
                    f"{fmt(median(rows, label, 'baseline', p('p99')))} | "
-                   f"{fmt(median(rows, label, 'regserve', p('p99')))} |")
+                   f"{fmt(median(rows, label, 'regserve', p('p99')))} | "
+                   f"{fmt(median(rows, label, 'baseline', cpu_per_call), 1)} / "
+                   f"{fmt(median(rows, label, 'regserve', cpu_per_call), 1)} | "
+                   f"{fmt(100 * (median(rows, label, 'baseline', cpu_util) or 0))}% / "
+                   f"{fmt(100 * (median(rows, label, 'regserve', cpu_util) or 0))}% |")
     return out
 
 

@@ -11,7 +11,6 @@
 #include "common/status_macros.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -70,7 +69,8 @@ RegserveServer::RegserveServer(const ServerOptions& options)
                    : std::make_unique<metrics::ServerMetrics>()),
       manager_(ManagerOptions(options), &registry_, metrics_.get(),
                [this](bool serving) { OnModelsChanged(serving); }),
-      predictor_(&registry_, options.max_batch_rows, metrics_.get()) {
+      predictor_(&registry_, options.max_batch_rows, metrics_.get()),
+      health_({kServiceName}) {
   WireMethods();
 }
 
@@ -104,15 +104,24 @@ void RegserveServer::WireMethods() {
     manager_.ListModels(resp);
     return grpc::Status::OK;
   };
+  health_check_.request = [this](auto* ctx, auto* req, auto* writer, auto* cq,
+                                 void* tag) {
+    health_.async_service()->RequestCheck(ctx, req, writer, cq, cq, tag);
+  };
+  health_check_.handle = [this](const auto& req, auto* resp) {
+    return health_.Check(req, resp);
+  };
   if (metrics_ == nullptr) return;
   call_metrics_ = {metrics_->ForMethod(kServiceName, "Predict"),
                    metrics_->ForMethod(kServiceName, "BatchPredict"),
                    metrics_->ForMethod(kServiceName, "GetModelMetadata"),
-                   metrics_->ForMethod(kServiceName, "ListModels")};
+                   metrics_->ForMethod(kServiceName, "ListModels"),
+                   metrics_->ForMethod("grpc.health.v1.Health", "Check")};
   predict_.metrics = &call_metrics_[0];
   batch_predict_.metrics = &call_metrics_[1];
   metadata_.metrics = &call_metrics_[2];
   list_models_.metrics = &call_metrics_[3];
+  health_check_.metrics = &call_metrics_[4];
 }
 
 absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
@@ -151,15 +160,15 @@ absl::Status RegserveServer::StartMetrics() {
 }
 
 absl::Status RegserveServer::Build() {
-  // Referencing the generated health descriptor links it in, so reflection
-  // can describe grpc.health.v1.Health (the built-in service uses upb).
-  (void)grpc::health::v1::HealthCheckRequest::descriptor();
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own async health service replaces gRPC's callback one (see
+  // health_service.h); being generated code, reflection can describe it.
+  grpc::EnableDefaultHealthCheckService(false);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat(options_.host, ":", options_.port),
                            grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(&service_);
+  builder.RegisterService(health_.async_service());
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   builder.SetOption(std::make_unique<ReflectionOption>(options_.reflection));
@@ -178,7 +187,9 @@ absl::Status RegserveServer::Build() {
   ArmSlots(&batch_predict_);
   ArmSlots(&metadata_);
   ArmSlots(&list_models_);
+  ArmSlots(&health_check_);
   for (auto& cq : queues_) {
+    health_.ArmWatch(cq.get(), &slots_state_);
     pollers_.emplace_back([this, q = cq.get()] { PollLoop(q); });
   }
   OnModelsChanged(true);
@@ -207,11 +218,7 @@ void RegserveServer::PollLoop(grpc::ServerCompletionQueue* cq) {
   while (cq->Next(&tag, &ok)) static_cast<CallTag*>(tag)->Proceed(ok);
 }
 
-void RegserveServer::SetServing(bool serving) {
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", serving);
-  health->SetServingStatus(kServiceName, serving);
-}
+void RegserveServer::SetServing(bool serving) { health_.SetServing(serving); }
 
 void RegserveServer::BeginDrain() {
   LOG(INFO) << "draining: health NOT_SERVING";
@@ -227,7 +234,8 @@ void RegserveServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = server_ == nullptr;  // Build() failed: nothing runs
   if (shut_down_) return;
-  SetServing(false);
+  // Ends Watch streams too, so the shutdown below need not wait for them.
+  health_.Shutdown();
   slots_state_.shutting_down.store(true, std::memory_order_release);
   // Refuses new calls at once; in-flight calls keep being served by the
   // pollers until they end or the grace period cancels them.

@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/server.h"
 #include "regserve/v1/prediction_service.grpc.pb.h"
+#include "server/health_service.h"
 #include "server/metrics/metrics_exposer.h"
 #include "server/metrics/server_metrics.h"
 #include "server/model_manager.h"
@@ -66,11 +67,15 @@ class RegserveServer {
   // handles, so it is destroyed after them.
   std::unique_ptr<metrics::ServerMetrics> metrics_;
   std::unique_ptr<metrics::MetricsExposer> exposer_;
-  std::array<metrics::CallMetrics, 4> call_metrics_;
+  std::array<metrics::CallMetrics, 5> call_metrics_;
   ModelRegistry registry_;
   ModelManager manager_;
   Predictor predictor_;
   regserve::v1::PredictionService::AsyncService service_;
+  HealthService health_;
+  UnaryMethod<grpc::health::v1::HealthCheckRequest,
+              grpc::health::v1::HealthCheckResponse>
+      health_check_;
   UnaryMethod<regserve::v1::PredictRequest, regserve::v1::PredictResponse>
       predict_;
   UnaryMethod<regserve::v1::BatchPredictRequest,

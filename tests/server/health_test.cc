@@ -1,4 +1,6 @@
 // The standard health service follows the server's lifecycle.
+#include <thread>
+
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
@@ -50,6 +52,46 @@ TEST(HealthTest, ServingThenNotServingWhileDrainingThenGone) {
   EXPECT_EQ(predictions->Predict(&ctx, testing::SeedRequest(), &response)
                 .error_code(),
             grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(HealthTest, WatchStreamsChangesAndEndsAtShutdown) {
+  auto server = testing::StartTestServer();
+  ASSERT_NE(server, nullptr);
+  auto health = Health::NewStub(testing::Connect(server->port()));
+  grpc::ClientContext ctx;
+  HealthCheckRequest request;
+  request.set_service("regserve.v1.PredictionService");
+  auto stream = health->Watch(&ctx, request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(stream->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  server->BeginDrain();
+  ASSERT_TRUE(stream->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  // Shutdown ends the stream instead of waiting out the grace period.
+  std::thread stopper([&] { server->Shutdown(); });
+  while (stream->Read(&update)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  stopper.join();
+}
+
+TEST(HealthTest, WatchOfUnknownServiceSaysSoAndCancelsCleanly) {
+  auto server = testing::StartTestServer();
+  ASSERT_NE(server, nullptr);
+  auto health = Health::NewStub(testing::Connect(server->port()));
+  for (int i = 0; i < 20; ++i) {  // watchers that go away are freed
+    grpc::ClientContext ctx;
+    HealthCheckRequest request;
+    request.set_service("no.such.Service");
+    auto stream = health->Watch(&ctx, request);
+    HealthCheckResponse update;
+    ASSERT_TRUE(stream->Read(&update));
+    EXPECT_EQ(update.status(), HealthCheckResponse::SERVICE_UNKNOWN);
+    ctx.TryCancel();
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  EXPECT_EQ(Check(*health, ""), HealthCheckResponse::SERVING);
 }
 
 TEST(HealthTest, UnknownServiceIsNotFound) {
