@@ -14,7 +14,7 @@ with tempfile.TemporaryDirectory() as work:
     port_file = os.path.join(work, "port")
     start = time.monotonic()
     server = subprocess.Popen(
-        [f"{bin_dir}/regserve-server", "--port=0", "--metrics_port=0",
+        [f"{bin_dir}/regserve-server", "--port=0", "--metrics_port=0", "--http_port=0",
          "--threads=1", f"--port_file={port_file}", "--model_repository=models"],
         stderr=subprocess.DEVNULL)
     try:

@@ -31,7 +31,7 @@ start_server() {  # start_server baseline|regserve [server flags...]
     "${pin_server[@]}" "$bin/baseline-server" --port=0 --threads=1 \
       --port_file="$work/port" "$@" 2>"$work/server.log" &
   else
-    "${pin_server[@]}" "$bin/regserve-server" --port=0 --threads=1 \
+    "${pin_server[@]}" "$bin/regserve-server" --port=0 --http_port=0 --threads=1 \
       --model_repository=models --port_file="$work/port" "$@" 2>"$work/server.log" &
   fi
   server_pid=$!

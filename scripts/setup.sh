@@ -10,6 +10,9 @@ PACKAGES=(
   prometheus-cpp-dev libcivetweb-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   prometheus curl ca-certificates python3 gnuplot-nox
+  python3-grpc-tools python3-grpcio python3-protobuf
+  golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
+  golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev
 )
 
 missing=()
@@ -25,4 +28,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: all packages present"
+fi
+
+# Node.js and npm for the Node client: use the machine's if it has them
+# (an npm built into another Node.js conflicts with Debian's npm package).
+if ! command -v npm >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends nodejs npm
 fi

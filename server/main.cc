@@ -11,8 +11,8 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/numbers.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/build_info.h"
 #include "common/logging.h"
@@ -23,6 +23,10 @@
 ABSL_FLAG(int, port, 50051,
           "gRPC port, on all interfaces; 0 picks a free "
           "port (see --port_file).");
+ABSL_FLAG(int, http_port, 8080,
+          "HTTP/1.1 JSON gateway port; 0 = off, -1 = a free port (written to "
+          "--port_file).");
+ABSL_FLAG(int, http_threads, 4, "Worker threads of the HTTP/JSON gateway.");
 ABSL_FLAG(int, metrics_port, 9090,
           "Prometheus /metrics port; 0 = off, -1 = a free port (written to "
           "--port_file).");
@@ -56,8 +60,8 @@ ABSL_FLAG(double, drain_seconds, 0,
           "NOT_SERVING while still serving before refusing new calls.");
 ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection (grpcurl).");
 ABSL_FLAG(std::string, port_file, "",
-          "If set, write the bound gRPC port and, on a second line, the "
-          "metrics port (0 if off) here once serving (for scripts using "
+          "If set, write the bound gRPC, metrics and HTTP ports (0 if off), "
+          "one per line, here once serving (for scripts using "
           "--port=0).");
 
 namespace {
@@ -87,6 +91,8 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
       absl::Seconds(absl::GetFlag(FLAGS_model_poll_seconds));
   options.port = absl::GetFlag(FLAGS_port);
   options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  options.http_port = absl::GetFlag(FLAGS_http_port);
+  options.http_threads = absl::GetFlag(FLAGS_http_threads);
   options.model_repository = absl::GetFlag(FLAGS_model_repository);
   options.default_model = absl::GetFlag(FLAGS_default_model);
   options.threads = absl::GetFlag(FLAGS_threads);
@@ -152,7 +158,8 @@ int main(int argc, char** argv) {
     // partial file.
     const std::string temp = path + ".tmp";
     std::ofstream(temp) << (*server)->port() << "\n"
-                        << (*server)->metrics_port() << "\n";
+                        << (*server)->metrics_port() << "\n"
+                        << (*server)->http_port() << "\n";
     std::rename(temp.c_str(), path.c_str());
   }
   const int sig = WaitForTerminationSignal(signals, **server);

@@ -134,6 +134,7 @@ absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
   }
   RETURN_IF_ERROR(server->StartMetrics());
   RETURN_IF_ERROR(server->Build());
+  RETURN_IF_ERROR(server->StartHttp());
   server->manager_.StartPolling();
   LOG(INFO) << "regserve-server listening on " << options.host << ":"
             << server->port_ << " (plaintext, " << server->queues_.size()
@@ -142,6 +143,9 @@ absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
             << (server->metrics_port()
                     ? absl::StrCat("on :", server->metrics_port())
                     : std::string("off"))
+            << ", HTTP "
+            << (server->http_port() ? absl::StrCat("on :", server->http_port())
+                                    : std::string("off"))
             << ", models polled every "
             << absl::FormatDuration(options.model_poll_interval) << ", policy "
             << options.version_policy.ToString() << "), ready in "
@@ -156,6 +160,28 @@ absl::Status RegserveServer::StartMetrics() {
                        : options_.metrics_port;
   ASSIGN_OR_RETURN(exposer_, metrics::MetricsExposer::Start(options_.host, port,
                                                             metrics_.get()));
+  return absl::OkStatus();
+}
+
+absl::Status RegserveServer::StartHttp() {
+  if (options_.http_port == 0) return absl::OkStatus();
+  if (metrics_ != nullptr) {
+    http_metrics_ =
+        std::make_unique<metrics::HttpMetrics>(*metrics_->registry());
+  }
+  gateway_ =
+      std::make_unique<http::JsonGateway>(&predictor_, &manager_, [this] {
+        return health_.StatusOf("") ==
+               grpc::health::v1::HealthCheckResponse::SERVING;
+      });
+  http::HttpServerOptions http_options;
+  http_options.host = options_.host;
+  http_options.port =
+      options_.http_port == ServerOptions::kAnyPort ? 0 : options_.http_port;
+  http_options.threads = options_.http_threads;
+  http_options.max_body_bytes = static_cast<size_t>(options_.max_message_bytes);
+  ASSIGN_OR_RETURN(http_, http::HttpServer::Start(http_options, gateway_.get(),
+                                                  http_metrics_.get()));
   return absl::OkStatus();
 }
 
@@ -236,6 +262,7 @@ void RegserveServer::Shutdown() {
   if (shut_down_) return;
   // Ends Watch streams too, so the shutdown below need not wait for them.
   health_.Shutdown();
+  http_.reset();  // stops accepting; waits for HTTP requests in flight
   slots_state_.shutting_down.store(true, std::memory_order_release);
   // Refuses new calls at once; in-flight calls keep being served by the
   // pollers until they end or the grace period cancels them.

@@ -15,6 +15,9 @@
 #include "grpcpp/server.h"
 #include "regserve/v1/prediction_service.grpc.pb.h"
 #include "server/health_service.h"
+#include "server/http/http_server.h"
+#include "server/http/json_gateway.h"
+#include "server/metrics/http_metrics.h"
 #include "server/metrics/metrics_exposer.h"
 #include "server/metrics/server_metrics.h"
 #include "server/model_manager.h"
@@ -41,6 +44,8 @@ class RegserveServer {
   int port() const { return port_; }
   // The metrics port actually bound; 0 when metrics are off.
   int metrics_port() const { return exposer_ ? exposer_->port() : 0; }
+  // The HTTP/JSON port actually bound; 0 when the gateway is off.
+  int http_port() const { return http_ ? http_->port() : 0; }
   // Rescans the model repository and config now (SIGHUP).
   void ReloadModels() { manager_.RequestReload(); }
   // Health NOT_SERVING for "" and the service; calls are still answered.
@@ -55,6 +60,7 @@ class RegserveServer {
   explicit RegserveServer(const ServerOptions& options);
   void WireMethods();
   absl::Status StartMetrics();
+  absl::Status StartHttp();
   absl::Status Build();
   void OnModelsChanged(bool default_model_serving);
   void SetServing(bool serving);
@@ -90,6 +96,10 @@ class RegserveServer {
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
   std::vector<std::thread> pollers_;
   SlotsState slots_state_;
+  std::unique_ptr<metrics::HttpMetrics> http_metrics_;
+  std::unique_ptr<http::JsonGateway> gateway_;
+  // Declared last: destroyed first, before what its handlers use.
+  std::unique_ptr<http::HttpServer> http_;
   int port_ = 0;
 
   absl::Mutex mu_;

@@ -18,6 +18,10 @@ struct ServerOptions {
   // port (see RegserveServer::metrics_port).
   int metrics_port = 9090;
   static constexpr int kAnyPort = -1;
+  // HTTP/1.1 JSON gateway port; 0 turns it off, kAnyPort picks a free port.
+  int http_port = 8080;
+  // civetweb worker threads for the JSON gateway.
+  int http_threads = 4;
   // Root of <name>/<version>/model.json.
   std::string model_repository = "models";
   // The model that answers requests with an empty model name.

@@ -4,7 +4,7 @@
 set -euo pipefail
 bin="$1"; src="$2"
 work=$(mktemp -d)
-"$bin/regserve-server" --port=0 --metrics_port=0 --threads=1 \
+"$bin/regserve-server" --port=0 --metrics_port=0 --http_port=0 --threads=1 \
   --port_file="$work/port" --model_repository="$src/models" 2>"$work/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT

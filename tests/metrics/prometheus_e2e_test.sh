@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin/regserve-server" --port=0 --metrics_port=-1 --threads=1 \
+"$bin/regserve-server" --port=0 --metrics_port=-1 --http_port=0 --threads=1 \
   --port_file="$work/ports" --model_repository="$src/models" 2>"$work/server.log" &
 pids+=($!)
 for _ in $(seq 200); do [ -s "$work/ports" ] && break; sleep 0.05; done

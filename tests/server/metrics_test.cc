@@ -7,7 +7,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "tests/server/metrics_scrape.h"
+#include "tests/server/http_test_client.h"
 #include "tests/server/test_server.h"
 #include "tests/test_util.h"
 

@@ -15,6 +15,7 @@ server::ServerOptions TestServerOptions() {
   options.host = "127.0.0.1";
   options.port = 0;
   options.metrics_port = 0;
+  options.http_port = 0;
   options.threads = 2;
   options.model_repository = SourcePath("models");
   return options;

@@ -1,4 +1,4 @@
-#include "tests/server/metrics_scrape.h"
+#include "tests/server/http_test_client.h"
 
 #include <curl/curl.h>
 
@@ -18,26 +18,42 @@ size_t Append(char* data, size_t size, size_t count, void* out) {
 
 }  // namespace
 
-absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
+absl::StatusOr<HttpResult> HttpCall(int port, const std::string& method,
+                                    const std::string& path,
+                                    const std::string& body) {
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
-  std::string body;
+  HttpResult result;
   const std::string url = absl::StrCat("http://127.0.0.1:", port, path);
+  curl_slist* headers =
+      curl_slist_append(nullptr, "Content-Type: application/json");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (!body.empty() || method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(body.size()));
+  }
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
   const CURLcode rc = curl_easy_perform(curl);
-  long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) {
-    return absl::UnavailableError(curl_easy_strerror(rc));
+  if (rc != CURLE_OK) return absl::UnavailableError(curl_easy_strerror(rc));
+  return result;
+}
+
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
+  auto result = HttpCall(port, "GET", path);
+  if (!result.ok()) return result.status();
+  if (result->status != 200) {
+    return absl::InternalError(absl::StrCat("HTTP ", result->status, " for ",
+                                            path, ": ", result->body));
   }
-  if (code != 200) {
-    return absl::InternalError(absl::StrCat("HTTP ", code, " for ", url));
-  }
-  return body;
+  return result->body;
 }
 
 std::map<std::string, double> ParseExposition(const std::string& text) {

@@ -1,0 +1,128 @@
+#include "server/http/json_gateway.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "server/http/http_errors.h"
+
+namespace regserve::server::http {
+namespace {
+
+namespace v1 = ::regserve::v1;
+
+HttpResponse Error(const absl::Status& status, const char* route = "none") {
+  return HttpResponse{HttpStatusFor(status.code()), ErrorJson(status), route};
+}
+
+HttpResponse Ok(const google::protobuf::Message& message, const char* route) {
+  google::protobuf::util::JsonPrintOptions options;
+  // Clients always see every field, including a prediction of exactly 0.
+  options.always_print_primitive_fields = true;
+  HttpResponse response{200, "", route};
+  (void)google::protobuf::util::MessageToJsonString(message, &response.body,
+                                                    options);
+  return response;
+}
+
+absl::Status ParseBody(absl::string_view body, google::protobuf::Message* out) {
+  auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(body.data(), body.size()), out);
+  if (status.ok()) return absl::OkStatus();
+  // Protobuf's message may span lines (a caret under the column).
+  std::string message = status.message().as_string();
+  std::replace(message.begin(), message.end(), '\n', ' ');
+  return absl::InvalidArgumentError(absl::StrCat(
+      "request body is not a valid ", out->GetDescriptor()->name(),
+      " in JSON: ", absl::StripAsciiWhitespace(message)));
+}
+
+// The path names the model (and maybe the version); a body may repeat them
+// but not contradict them.
+absl::Status ApplyPathSpec(const Route& route, v1::ModelSpec* spec) {
+  if (!spec->name().empty() && spec->name() != route.model) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model_spec.name '", spec->name(),
+                     "' contradicts the path's model '", route.model, "'"));
+  }
+  if (route.version != 0 && spec->version() != 0 &&
+      spec->version() != route.version) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model_spec.version ", spec->version(),
+                     " contradicts the path's version ", route.version));
+  }
+  spec->set_name(route.model);
+  if (route.version != 0) spec->set_version(route.version);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+JsonGateway::JsonGateway(const Predictor* predictor,
+                         const ModelManager* manager,
+                         std::function<bool()> ready)
+    : predictor_(predictor), manager_(manager), ready_(std::move(ready)) {}
+
+HttpResponse JsonGateway::Handle(absl::string_view method,
+                                 absl::string_view path,
+                                 absl::string_view body) const {
+  auto route = MatchRoute(method, path);
+  if (!route.ok()) return Error(route.status());
+  const char* name = RouteName(route->kind);
+  switch (route->kind) {
+    case RouteKind::kHealthz:
+      return HttpResponse{200, R"({"status":"ok"})", name};
+    case RouteKind::kReadyz:
+      return ready_() ? HttpResponse{200, R"({"status":"SERVING"})", name}
+                      : HttpResponse{503, R"({"status":"NOT_SERVING"})", name};
+    case RouteKind::kListModels: {
+      v1::ListModelsResponse list;
+      manager_->ListModels(&list);
+      return Ok(list, name);
+    }
+    case RouteKind::kMetadata:
+      return Metadata(*route);
+    case RouteKind::kPredict:
+      return Predict(*route, body);
+    case RouteKind::kBatchPredict:
+      return BatchPredict(*route, body);
+  }
+  return Error(absl::InternalError("unhandled route"));
+}
+
+HttpResponse JsonGateway::Predict(const Route& route,
+                                  absl::string_view body) const {
+  const char* name = RouteName(route.kind);
+  v1::PredictRequest request;
+  absl::Status status = ParseBody(body, &request);
+  if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
+  v1::PredictResponse response;
+  if (status.ok()) status = predictor_->Predict(request, &response);
+  return status.ok() ? Ok(response, name) : Error(status, name);
+}
+
+HttpResponse JsonGateway::BatchPredict(const Route& route,
+                                       absl::string_view body) const {
+  const char* name = RouteName(route.kind);
+  v1::BatchPredictRequest request;
+  absl::Status status = ParseBody(body, &request);
+  if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
+  v1::BatchPredictResponse response;
+  if (status.ok()) status = predictor_->BatchPredict(request, &response);
+  return status.ok() ? Ok(response, name) : Error(status, name);
+}
+
+HttpResponse JsonGateway::Metadata(const Route& route) const {
+  const char* name = RouteName(route.kind);
+  v1::GetModelMetadataRequest request;
+  request.mutable_model_spec()->set_name(route.model);
+  request.mutable_model_spec()->set_version(route.version);
+  v1::GetModelMetadataResponse response;
+  absl::Status status = predictor_->GetModelMetadata(request, &response);
+  return status.ok() ? Ok(response, name) : Error(status, name);
+}
+
+}  // namespace regserve::server::http

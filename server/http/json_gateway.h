@@ -1,0 +1,47 @@
+// The HTTP/1.1 JSON API, independent of any HTTP library: one request in,
+// one response out. Bodies are exactly the protobuf JSON mapping of the gRPC
+// messages, and the same Predictor (so the same validation and core) serves
+// both protocols, so the two APIs cannot drift apart.
+#ifndef REGSERVE_SERVER_HTTP_JSON_GATEWAY_H_
+#define REGSERVE_SERVER_HTTP_JSON_GATEWAY_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "server/http/http_routes.h"
+#include "server/model_manager.h"
+#include "server/predictor.h"
+
+namespace regserve::server::http {
+
+struct HttpResponse {
+  int status = 200;
+  std::string body;            // JSON
+  const char* route = "none";  // metrics label: RouteName() or "none"
+};
+
+// Thread-safe. Owns nothing: predictor and manager must outlive it.
+class JsonGateway {
+ public:
+  // `ready` answers /readyz: true while the default model serves and the
+  // server is not draining.
+  JsonGateway(const Predictor* predictor, const ModelManager* manager,
+              std::function<bool()> ready);
+
+  HttpResponse Handle(absl::string_view method, absl::string_view path,
+                      absl::string_view body) const;
+
+ private:
+  HttpResponse Predict(const Route& route, absl::string_view body) const;
+  HttpResponse BatchPredict(const Route& route, absl::string_view body) const;
+  HttpResponse Metadata(const Route& route) const;
+
+  const Predictor* predictor_;
+  const ModelManager* manager_;
+  std::function<bool()> ready_;
+};
+
+}  // namespace regserve::server::http
+
+#endif  // REGSERVE_SERVER_HTTP_JSON_GATEWAY_H_

@@ -1,0 +1,83 @@
+# Shared by the client tests (sourced): starts a real regserve-server on a
+# free loopback port and checks an example's output line by line. Every
+# example (clients/{python,node,go}) prints the same lines for the same calls.
+
+work=$(mktemp -d)
+server=""
+passed=0
+failed=0
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {  # fail MESSAGE...: a failure that stops the test at once
+  echo "FAIL $*"
+  exit 1
+}
+
+start_server() {  # start_server BIN_DIR SOURCE_DIR; sets $port
+  local bin=$1 src=$2
+  [ -x "$bin/regserve-server" ] || fail "no $bin/regserve-server (build first)"
+  "$bin/regserve-server" --port=0 --metrics_port=0 --http_port=0 --threads=1 \
+    --port_file="$work/port" --model_repository="$src/models" 2>"$work/server.log" &
+  server=$!
+  for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+  if [ ! -s "$work/port" ]; then
+    cat "$work/server.log"
+    fail "regserve-server did not write its port within 10 s"
+  fi
+  port=$(sed -n 1p "$work/port")
+}
+
+record() {  # record NAME OK(0|1) DETAIL
+  if [ "$2" = 0 ]; then
+    echo "ok   $1"; passed=$((passed + 1))
+  else
+    echo "FAIL $1: $3"; failed=$((failed + 1))
+  fi
+}
+
+expect_line() {  # expect_line NAME OUTPUT_FILE EXACT_LINE
+  if grep -qxF -- "$3" "$2"; then record "$1" 0; else record "$1" 1 "no line '$3'"; fi
+}
+
+expect_prefix() {  # expect_prefix NAME OUTPUT_FILE LINE_PREFIX
+  local line
+  while IFS= read -r line; do
+    if [[ "$line" == "$3"* ]]; then record "$1" 0; return; fi
+  done < "$2"
+  record "$1" 1 "no line starting '$3'"
+}
+
+# check_example NAME EXIT_CODE OUTPUT_FILE: the assertions every language
+# shares; prints the example's output on any failure and the counts last.
+check_example() {
+  local name=$1 rc=$2 out=$3
+  local row1=30.00384338 row2=25.02556238
+  local features="CRIM ZN INDUS CHAS NOX RM AGE DIS RAD TAX PTRATIO B LSTAT"
+  if [ "$rc" = 0 ]; then record "example exit code" 0; else record "example exit code" 1 "exit $rc, want 0"; fi
+  expect_line predict "$out" "Predict: $row1 (boston_housing version 1)"
+  expect_line interval "$out" "Predict interval 0.95: [20.60172555, 39.40596120]"
+  expect_line explain "$out" \
+    "Predict explain: baseline 22.53280632, LSTAT +4.02650422, baseline + contributions $row1"
+  expect_line batch-rows "$out" "BatchPredict rows: $row1 $row2"
+  expect_line batch-table "$out" "BatchPredict table: $row1 $row2"
+  expect_line metadata "$out" \
+    "GetModelMetadata: boston_housing version 1, target MEDV, ols, 13 features: $features"
+  expect_line list-models "$out" "ListModels: boston_housing [1 AVAILABLE] (default)"
+  expect_prefix invalid-argument "$out" \
+    "INVALID_ARGUMENT (missing features): missing features [ZN, INDUS, CHAS,"
+  expect_prefix not-found "$out" "NOT_FOUND (unknown model): "
+  if ! grep -q '^NOT_FOUND (unknown model): .*no_such_model' "$out"; then
+    record not-found-names-model 1 "the NOT_FOUND message does not name no_such_model"
+  else
+    record not-found-names-model 0
+  fi
+  if [ "$failed" != 0 ]; then
+    echo "--- $name example output:"; cat "$out"; echo "---"
+  fi
+  echo "$name: $passed passed, $failed failed"
+  [ "$failed" = 0 ]
+}

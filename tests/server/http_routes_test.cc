@@ -1,0 +1,53 @@
+#include "server/http/http_routes.h"
+
+#include "gtest/gtest.h"
+#include "server/http/http_errors.h"
+
+namespace regserve::server::http {
+namespace {
+
+TEST(HttpRoutesTest, MatchesEveryRoute) {
+  auto r = MatchRoute("POST", "/v1/models/boston:predict");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->kind, RouteKind::kPredict);
+  EXPECT_EQ(r->model, "boston");
+  EXPECT_EQ(r->version, 0);
+  r = MatchRoute("POST", "/v1/models/boston/versions/3:batchPredict");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->kind, RouteKind::kBatchPredict);
+  EXPECT_EQ(r->version, 3);
+  EXPECT_EQ(MatchRoute("GET", "/v1/models/boston")->kind, RouteKind::kMetadata);
+  EXPECT_EQ(MatchRoute("GET", "/v1/models/boston/versions/2")->version, 2);
+  EXPECT_EQ(MatchRoute("GET", "/v1/models")->kind, RouteKind::kListModels);
+  EXPECT_EQ(MatchRoute("GET", "/healthz")->kind, RouteKind::kHealthz);
+  EXPECT_EQ(MatchRoute("GET", "/readyz")->kind, RouteKind::kReadyz);
+}
+
+TEST(HttpRoutesTest, RejectsWithTheRightCode) {
+  EXPECT_EQ(MatchRoute("GET", "/v1/models/b:predict").status().code(),
+            absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(MatchRoute("POST", "/v1/models/b").status().code(),
+            absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(MatchRoute("GET", "/nope").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(MatchRoute("GET", "/v1/models/b/extra").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      MatchRoute("POST", "/v1/models/b/versions/0:predict").status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(MatchRoute("POST", "/v1/models/:predict").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(HttpErrorsTest, GoogleApiMapping) {
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kNotFound), 404);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kResourceExhausted), 429);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(absl::StatusCode::kDeadlineExceeded), 504);
+  EXPECT_EQ(ErrorJson(absl::NotFoundError("say \"hi\"")),
+            R"({"code":5,"status":"NOT_FOUND","message":"say \"hi\""})");
+}
+
+}  // namespace
+}  // namespace regserve::server::http
