@@ -1,0 +1,143 @@
+'use strict';
+// A small promise-based client for regserve.v1.PredictionService. The API is
+// loaded from proto/ at run time with @grpc/proto-loader (no generated code).
+//
+//   const { RegserveClient } = require('./client');
+//   const client = new RegserveClient('localhost:50051');
+//   const r = await client.predict({ CRIM: 0.00632, /* ... */ LSTAT: 4.98 });
+//   console.log(r.prediction);  // 30.00384338...
+//   client.close();
+
+const path = require('path');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+
+const PROTO_DIR = path.resolve(__dirname, '..', '..', 'proto');
+const PROTO_FILE = 'regserve/v1/prediction_service.proto';
+
+const packageDefinition = protoLoader.loadSync(PROTO_FILE, {
+  includeDirs: [PROTO_DIR],
+  keepCase: true, // field names exactly as in the proto: model_spec, ...
+  longs: Number, // int64 versions as numbers (they are small)
+  enums: String, // VersionState as 'VERSION_STATE_AVAILABLE'
+  defaults: true,
+  oneofs: true,
+});
+const regservev1 = grpc.loadPackageDefinition(packageDefinition).regserve.v1;
+
+// A failed call: code is the gRPC status name, e.g. 'NOT_FOUND'.
+class RegserveError extends Error {
+  constructor(code, message) {
+    super(`${code}: ${message}`);
+    this.name = 'RegserveError';
+    this.code = code;
+    this.details = message;
+  }
+}
+
+class RegserveClient {
+  // target: HOST:PORT (plaintext). options.timeoutMs: each call's deadline.
+  // options.credentials: e.g. grpc.credentials.createSsl() for TLS.
+  constructor(target = 'localhost:50051', options = {}) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.stub = new regservev1.PredictionService(
+      target, options.credentials ?? grpc.credentials.createInsecure());
+  }
+
+  close() {
+    this.stub.close();
+  }
+
+  call(method, request) {
+    return new Promise((resolve, reject) => {
+      this.stub[method](request, { deadline: Date.now() + this.timeoutMs },
+        (err, response) => {
+          if (err) {
+            reject(new RegserveError(grpc.status[err.code] ?? String(err.code),
+              err.details ?? err.message));
+          } else {
+            resolve(response);
+          }
+        });
+    });
+  }
+
+  // Predicts one row given every feature by name. Resolves to
+  // { prediction, model, version, interval, contributions, baseline };
+  // interval is set when intervalLevel > 0, contributions and baseline when
+  // explain is true.
+  async predict(features, { intervalLevel = 0, explain = false, model = '',
+    version = 0 } = {}) {
+    const r = await this.call('Predict', {
+      model_spec: { name: model, version },
+      features,
+      interval_level: intervalLevel,
+      explain,
+    });
+    return {
+      prediction: r.prediction,
+      model: r.model_spec.name,
+      version: r.model_spec.version,
+      interval: intervalLevel > 0 ? r.interval : null,
+      contributions: r.contributions,
+      baseline: explain ? r.baseline : null,
+    };
+  }
+
+  async batch(request) {
+    const r = await this.call('BatchPredict', request);
+    return {
+      predictions: r.predictions,
+      model: r.model_spec.name,
+      version: r.model_spec.version,
+      intervals: r.intervals,
+    };
+  }
+
+  // Predicts rows given as objects of named features.
+  batchPredictRows(rows, { intervalLevel = 0, model = '', version = 0 } = {}) {
+    return this.batch({
+      model_spec: { name: model, version },
+      rows: rows.map((features) => ({ features })),
+      interval_level: intervalLevel,
+    });
+  }
+
+  // Predicts a dense table (the fast path): columns names each value of every
+  // row (an array of arrays), in any order.
+  batchPredictTable(columns, rows, { intervalLevel = 0, model = '',
+    version = 0 } = {}) {
+    rows.forEach((row, i) => {
+      if (row.length !== columns.length) {
+        throw new RangeError(
+          `row ${i} has ${row.length} values for ${columns.length} columns`);
+      }
+    });
+    return this.batch({
+      model_spec: { name: model, version },
+      table: { columns, values: rows.flat() },
+      interval_level: intervalLevel,
+    });
+  }
+
+  // Describes a loaded model (the GetModelMetadataResponse as an object).
+  async metadata({ model = '', version = 0 } = {}) {
+    const r = await this.call('GetModelMetadata',
+      { model_spec: { name: model, version } });
+    return { ...r, model: r.model_spec.name, version: r.model_spec.version };
+  }
+
+  // Every model: [{ name, versions: [{ version, state, reason }],
+  // version_labels, is_default }], state without the VERSION_STATE_ prefix.
+  async listModels() {
+    const r = await this.call('ListModels', {});
+    return r.models.map((m) => ({
+      ...m,
+      versions: m.versions.map((v) => ({
+        ...v, state: v.state.replace(/^VERSION_STATE_/, ''),
+      })),
+    }));
+  }
+}
+
+module.exports = { RegserveClient, RegserveError, grpc, regservev1 };

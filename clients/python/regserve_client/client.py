@@ -1,0 +1,259 @@
+"""A small typed client for regserve.v1.PredictionService.
+
+Wraps the stubs that ``clients/python/generate.sh`` generates into
+``regserve_client/gen/`` and turns responses into dataclasses and gRPC
+errors into :class:`RegserveError`.
+
+    with RegserveClient("localhost:50051") as client:
+        result = client.predict({"CRIM": 0.00632, ..., "LSTAT": 4.98})
+        print(result.prediction)  # 30.00384338...
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+import grpc
+
+# The generated modules import each other as top-level "regserve.v1.*", so
+# their output folder goes on the path.
+_GEN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen")
+if _GEN_DIR not in sys.path:
+    sys.path.insert(0, _GEN_DIR)
+try:
+    from regserve.v1 import prediction_service_pb2 as pb  # noqa: E402
+    from regserve.v1 import prediction_service_pb2_grpc as pb_grpc  # noqa: E402
+except ImportError as e:  # pragma: no cover - a setup mistake, not a bug
+    raise ImportError(
+        f"regserve stubs not found in {_GEN_DIR}: run clients/python/generate.sh "
+        f"first ({e})"
+    ) from e
+
+__all__ = [
+    "BatchPrediction",
+    "FeatureDomain",
+    "Interval",
+    "ModelMetadata",
+    "ModelStatus",
+    "Prediction",
+    "RegserveClient",
+    "RegserveError",
+    "VersionStatus",
+]
+
+
+class RegserveError(Exception):
+    """A failed call: ``code`` is the gRPC status name, e.g. "NOT_FOUND"."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Interval:
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One prediction and the model version that made it."""
+
+    prediction: float
+    model: str
+    version: int
+    interval: Optional[Interval] = None  # set when interval_level > 0
+    contributions: Dict[str, float] = field(default_factory=dict)  # explain
+    baseline: Optional[float] = None  # set when explain
+
+
+@dataclass(frozen=True)
+class BatchPrediction:
+    """One prediction per input row, in input order."""
+
+    predictions: List[float]
+    model: str
+    version: int
+    intervals: List[Interval] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FeatureDomain:
+    name: str
+    min: float
+    max: float
+    mean: float
+    stddev: float
+
+
+@dataclass(frozen=True)
+class ModelMetadata:
+    model: str
+    version: int
+    feature_names: List[str]
+    target_name: str
+    model_type: str
+    intercept: float
+    coefficients: Dict[str, float]
+    observations: int
+    r_squared: float
+    adjusted_r_squared: float
+    rmse: float
+    cv_rmse: float
+    feature_domains: List[FeatureDomain]
+    loaded_versions: List[int]
+    training_data_sha256: str
+    raw: pb.GetModelMetadataResponse = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class VersionStatus:
+    version: int
+    state: str  # "AVAILABLE", "LOADING", "FAILED" or "UNLOADING"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    name: str
+    versions: List[VersionStatus]
+    version_labels: Dict[str, int]
+    is_default: bool
+
+
+def _interval(i: pb.Interval) -> Interval:
+    return Interval(lower=i.lower, upper=i.upper)
+
+
+def _domain(d: pb.FeatureDomain) -> FeatureDomain:
+    return FeatureDomain(d.name, d.min, d.max, d.mean, d.stddev)
+
+
+class RegserveClient:
+    """Blocking client; one channel, safe to share between threads."""
+
+    def __init__(self, target: str = "localhost:50051", *,
+                 timeout: float = 5.0,
+                 channel: Optional[grpc.Channel] = None):
+        """``target`` is HOST:PORT (plaintext); ``timeout`` is each call's
+        deadline in seconds. Pass ``channel`` to use TLS or other options."""
+        self._channel = channel or grpc.insecure_channel(target)
+        self._owns_channel = channel is None
+        self._stub = pb_grpc.PredictionServiceStub(self._channel)
+        self._timeout = timeout
+
+    def close(self) -> None:
+        if self._owns_channel:
+            self._channel.close()
+
+    def __enter__(self) -> "RegserveClient":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _call(self, method, request):
+        try:
+            return method(request, timeout=self._timeout)
+        except grpc.RpcError as e:
+            raise RegserveError(e.code().name, e.details() or "") from None
+
+    @staticmethod
+    def _spec(model: str, version: int) -> pb.ModelSpec:
+        return pb.ModelSpec(name=model, version=version)
+
+    def predict(self, features: Mapping[str, float], interval_level: float = 0,
+                explain: bool = False, model: str = "",
+                version: int = 0) -> Prediction:
+        """Predicts one row given every feature by name."""
+        request = pb.PredictRequest(
+            model_spec=self._spec(model, version),
+            features={k: float(v) for k, v in features.items()},
+            interval_level=interval_level, explain=explain)
+        r = self._call(self._stub.Predict, request)
+        return Prediction(
+            prediction=r.prediction,
+            model=r.model_spec.name,
+            version=r.model_spec.version,
+            interval=_interval(r.interval) if interval_level > 0 else None,
+            contributions=dict(r.contributions),
+            baseline=r.baseline if explain else None)
+
+    def _batch(self, request: pb.BatchPredictRequest) -> BatchPrediction:
+        r = self._call(self._stub.BatchPredict, request)
+        return BatchPrediction(
+            predictions=list(r.predictions),
+            model=r.model_spec.name,
+            version=r.model_spec.version,
+            intervals=[_interval(i) for i in r.intervals])
+
+    def batch_predict_rows(self, rows: Sequence[Mapping[str, float]],
+                           interval_level: float = 0, model: str = "",
+                           version: int = 0) -> BatchPrediction:
+        """Predicts rows given as named features."""
+        return self._batch(pb.BatchPredictRequest(
+            model_spec=self._spec(model, version),
+            rows=[pb.Row(features={k: float(v) for k, v in row.items()})
+                  for row in rows],
+            interval_level=interval_level))
+
+    def batch_predict_table(self, columns: Sequence[str],
+                            rows: Sequence[Sequence[float]],
+                            interval_level: float = 0, model: str = "",
+                            version: int = 0) -> BatchPrediction:
+        """Predicts a dense table (the fast path): ``columns`` names each
+        value of every row, in any order."""
+        values: List[float] = []
+        for i, row in enumerate(rows):
+            if len(row) != len(columns):
+                raise ValueError(
+                    f"row {i} has {len(row)} values for {len(columns)} columns")
+            values.extend(float(v) for v in row)
+        return self._batch(pb.BatchPredictRequest(
+            model_spec=self._spec(model, version),
+            table=pb.Table(columns=list(columns), values=values),
+            interval_level=interval_level))
+
+    def metadata(self, model: str = "", version: int = 0) -> ModelMetadata:
+        """Describes a loaded model."""
+        r = self._call(self._stub.GetModelMetadata, pb.GetModelMetadataRequest(
+            model_spec=self._spec(model, version)))
+        return ModelMetadata(
+            model=r.model_spec.name,
+            version=r.model_spec.version,
+            feature_names=list(r.feature_names),
+            target_name=r.target_name,
+            model_type=r.model_type,
+            intercept=r.intercept,
+            coefficients=dict(zip(r.feature_names, r.coefficients)),
+            observations=r.fit.observations,
+            r_squared=r.fit.r_squared,
+            adjusted_r_squared=r.fit.adjusted_r_squared,
+            rmse=r.fit.rmse,
+            cv_rmse=r.fit.cv_rmse,
+            feature_domains=[_domain(d) for d in r.feature_domains],
+            loaded_versions=list(r.loaded_versions),
+            training_data_sha256=r.training_data_sha256,
+            raw=r)
+
+    def list_models(self) -> List[ModelStatus]:
+        """Every model with its versions' states and its labels."""
+        r = self._call(self._stub.ListModels, pb.ListModelsRequest())
+        return [
+            ModelStatus(
+                name=m.name,
+                versions=[
+                    VersionStatus(
+                        v.version,
+                        pb.VersionState.Name(v.state).removeprefix(
+                            "VERSION_STATE_"),
+                        v.reason)
+                    for v in m.versions],
+                version_labels=dict(m.version_labels),
+                is_default=m.is_default)
+            for m in r.models]
