@@ -58,6 +58,12 @@ ABSL_FLAG(double, shutdown_grace_seconds, 10,
 ABSL_FLAG(double, drain_seconds, 0,
           "On SIGTERM/SIGINT, how long to report "
           "NOT_SERVING while still serving before refusing new calls.");
+ABSL_FLAG(std::string, api_keys_file, "",
+          "API keys and their grants (SHA-256 hashes only; schema in "
+          "proto/regserve/config/v1/api_keys.proto); re-read on SIGHUP. "
+          "Empty = no authentication.");
+ABSL_FLAG(bool, auth_health, false,
+          "With --api_keys_file, require a key for health checks too.");
 ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection (grpcurl).");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound gRPC, metrics and HTTP ports (0 if off), "
@@ -101,6 +107,8 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
   options.shutdown_grace =
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   options.reflection = absl::GetFlag(FLAGS_reflection);
+  options.api_keys_file = absl::GetFlag(FLAGS_api_keys_file);
+  options.auth_health = absl::GetFlag(FLAGS_auth_health);
   return options;
 }
 
@@ -114,7 +122,7 @@ int WaitForTerminationSignal(const sigset_t& signals,
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
       LOG(INFO) << "SIGHUP: rescanning the model repository and config";
-      server.ReloadModels();
+      server.Reload();
       continue;
     }
     return sig;

@@ -132,6 +132,7 @@ absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
   if (!server->registry_.Current()->HasModel(options.default_model)) {
     return absl::NotFoundError(server->manager_.DefaultModelProblem());
   }
+  RETURN_IF_ERROR(server->WireAuth());
   RETURN_IF_ERROR(server->StartMetrics());
   RETURN_IF_ERROR(server->Build());
   RETURN_IF_ERROR(server->StartHttp());
@@ -153,6 +154,56 @@ absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
   return server;
 }
 
+// The "authorization" metadata value, or "".
+std::string AuthorizationOf(const grpc::ServerContext& context) {
+  auto it = context.client_metadata().find("authorization");
+  if (it == context.client_metadata().end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+absl::Status RegserveServer::WireAuth() {
+  if (options_.api_keys_file.empty()) {
+    LOG(WARNING) << "no --api_keys_file: every caller may call every method "
+                    "(fine on a private network, not beyond it)";
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(api_keys_,
+                   security::ApiKeyStore::Open(options_.api_keys_file));
+  const security::ApiKeyStore* keys = api_keys_.get();
+  const std::string default_model = options_.default_model;
+  auto model_of = [default_model](const v1::ModelSpec& spec) {
+    return spec.name().empty() ? default_model : spec.name();
+  };
+  predict_.authorize = [=](const grpc::ServerContext& ctx, const auto& req) {
+    return ToGrpcStatus(keys->Authorize(AuthorizationOf(ctx), "Predict",
+                                        model_of(req.model_spec())));
+  };
+  batch_predict_.authorize = [=](const grpc::ServerContext& ctx,
+                                 const auto& req) {
+    return ToGrpcStatus(keys->Authorize(AuthorizationOf(ctx), "BatchPredict",
+                                        model_of(req.model_spec())));
+  };
+  metadata_.authorize = [=](const grpc::ServerContext& ctx, const auto& req) {
+    return ToGrpcStatus(keys->Authorize(
+        AuthorizationOf(ctx), "GetModelMetadata", model_of(req.model_spec())));
+  };
+  list_models_.authorize = [=](const grpc::ServerContext& ctx, const auto&) {
+    return ToGrpcStatus(
+        keys->Authorize(AuthorizationOf(ctx), "ListModels", ""));
+  };
+  if (options_.auth_health) {
+    health_check_.authorize = [=](const grpc::ServerContext& ctx, const auto&) {
+      return ToGrpcStatus(keys->Authenticate(AuthorizationOf(ctx)).status());
+    };
+  }
+  return absl::OkStatus();
+}
+
+void RegserveServer::Reload() {
+  manager_.RequestReload();
+  if (api_keys_ != nullptr) (void)api_keys_->Reload();
+}
+
 absl::Status RegserveServer::StartMetrics() {
   if (metrics_ == nullptr) return absl::OkStatus();
   const int port = options_.metrics_port == ServerOptions::kAnyPort
@@ -169,8 +220,8 @@ absl::Status RegserveServer::StartHttp() {
     http_metrics_ =
         std::make_unique<metrics::HttpMetrics>(*metrics_->registry());
   }
-  gateway_ =
-      std::make_unique<http::JsonGateway>(&predictor_, &manager_, [this] {
+  gateway_ = std::make_unique<http::JsonGateway>(
+      &predictor_, &manager_, api_keys_.get(), [this] {
         return health_.StatusOf("") ==
                grpc::health::v1::HealthCheckResponse::SERVING;
       });

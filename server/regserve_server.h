@@ -23,6 +23,7 @@
 #include "server/model_manager.h"
 #include "server/model_registry.h"
 #include "server/predictor.h"
+#include "server/security/api_keys.h"
 #include "server/server_options.h"
 #include "server/unary_call.h"
 
@@ -46,8 +47,9 @@ class RegserveServer {
   int metrics_port() const { return exposer_ ? exposer_->port() : 0; }
   // The HTTP/JSON port actually bound; 0 when the gateway is off.
   int http_port() const { return http_ ? http_->port() : 0; }
-  // Rescans the model repository and config now (SIGHUP).
-  void ReloadModels() { manager_.RequestReload(); }
+  // Rescans the model repository and config, and re-reads the API keys
+  // (SIGHUP).
+  void Reload();
   // Health NOT_SERVING for "" and the service; calls are still answered.
   void BeginDrain();
   // Idempotent; blocks until in-flight calls end and threads are joined.
@@ -59,6 +61,7 @@ class RegserveServer {
  private:
   explicit RegserveServer(const ServerOptions& options);
   void WireMethods();
+  absl::Status WireAuth();
   absl::Status StartMetrics();
   absl::Status StartHttp();
   absl::Status Build();
@@ -96,6 +99,7 @@ class RegserveServer {
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
   std::vector<std::thread> pollers_;
   SlotsState slots_state_;
+  std::unique_ptr<security::ApiKeyStore> api_keys_;  // null: open
   std::unique_ptr<metrics::HttpMetrics> http_metrics_;
   std::unique_ptr<http::JsonGateway> gateway_;
   // Declared last: destroyed first, before what its handlers use.

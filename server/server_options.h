@@ -22,6 +22,10 @@ struct ServerOptions {
   int http_port = 8080;
   // civetweb worker threads for the JSON gateway.
   int http_threads = 4;
+  // API keys file; empty = no authentication (open, with a warning).
+  std::string api_keys_file;
+  // Whether health checks need a key too (probes usually have none).
+  bool auth_health = false;
   // Root of <name>/<version>/model.json.
   std::string model_repository = "models";
   // The model that answers requests with an empty model name.

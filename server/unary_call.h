@@ -54,6 +54,10 @@ struct UnaryMethod {
                      grpc::ServerCompletionQueue*, void*)>
       request;
   std::function<grpc::Status(const Request&, Response*)> handle;
+  // Null when the method is open; else decides whether the caller may make
+  // this call (API keys) before any work is done.
+  std::function<grpc::Status(const grpc::ServerContext&, const Request&)>
+      authorize;
   // Null when metrics are off. Recorded here, once per call, for every
   // method: the one place gRPC metrics are kept.
   const metrics::CallMetrics* metrics = nullptr;
@@ -131,6 +135,10 @@ class UnaryCall final : public CallTag {
     if (context_->deadline() <= std::chrono::system_clock::now()) {
       return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                           "deadline exceeded before the call was handled");
+    }
+    if (method_->authorize) {
+      grpc::Status allowed = method_->authorize(*context_, *request_);
+      if (!allowed.ok()) return allowed;
     }
     return method_->handle(*request_, response_);
   }

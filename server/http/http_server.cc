@@ -62,8 +62,10 @@ class HttpServer::Handler : public CivetHandler {
     HttpResponse response;
     absl::Status read = ReadBody(conn, info->content_length, &body);
     if (read.ok()) {
+      const char* authorization = mg_get_header(conn, "Authorization");
       response = gateway_->Handle(info->request_method,
-                                  info->local_uri ? info->local_uri : "", body);
+                                  info->local_uri ? info->local_uri : "", body,
+                                  authorization ? authorization : "");
     } else {
       response = HttpResponse{413, ErrorJson(read), "none"};
     }

@@ -35,9 +35,9 @@ absl::Status ParseBody(absl::string_view body, google::protobuf::Message* out) {
   // Protobuf's message may span lines (a caret under the column).
   std::string message = status.message().as_string();
   std::replace(message.begin(), message.end(), '\n', ' ');
-  return absl::InvalidArgumentError(absl::StrCat(
-      "request body is not a valid ", out->GetDescriptor()->name(),
-      " in JSON: ", absl::StripAsciiWhitespace(message)));
+  return absl::InvalidArgumentError(
+      absl::StrCat("request body is not a valid ", out->GetDescriptor()->name(),
+                   " in JSON: ", absl::StripAsciiWhitespace(message)));
 }
 
 // The path names the model (and maybe the version); a body may repeat them
@@ -59,19 +59,45 @@ absl::Status ApplyPathSpec(const Route& route, v1::ModelSpec* spec) {
   return absl::OkStatus();
 }
 
+// The gRPC method an HTTP route stands for, for API key grants.
+const char* GrpcMethodOf(RouteKind kind) {
+  switch (kind) {
+    case RouteKind::kPredict:
+      return "Predict";
+    case RouteKind::kBatchPredict:
+      return "BatchPredict";
+    case RouteKind::kMetadata:
+      return "GetModelMetadata";
+    case RouteKind::kListModels:
+      return "ListModels";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 JsonGateway::JsonGateway(const Predictor* predictor,
                          const ModelManager* manager,
+                         const security::ApiKeyStore* keys,
                          std::function<bool()> ready)
-    : predictor_(predictor), manager_(manager), ready_(std::move(ready)) {}
+    : predictor_(predictor),
+      manager_(manager),
+      keys_(keys),
+      ready_(std::move(ready)) {}
 
 HttpResponse JsonGateway::Handle(absl::string_view method,
-                                 absl::string_view path,
-                                 absl::string_view body) const {
+                                 absl::string_view path, absl::string_view body,
+                                 absl::string_view authorization) const {
   auto route = MatchRoute(method, path);
   if (!route.ok()) return Error(route.status());
   const char* name = RouteName(route->kind);
+  const char* grpc_method = GrpcMethodOf(route->kind);
+  if (keys_ != nullptr && *grpc_method != '\0') {
+    absl::Status allowed =
+        keys_->Authorize(authorization, grpc_method, route->model);
+    if (!allowed.ok()) return Error(allowed, name);
+  }
   switch (route->kind) {
     case RouteKind::kHealthz:
       return HttpResponse{200, R"({"status":"ok"})", name};

@@ -12,6 +12,7 @@
 #include "server/http/http_routes.h"
 #include "server/model_manager.h"
 #include "server/predictor.h"
+#include "server/security/api_keys.h"
 
 namespace regserve::server::http {
 
@@ -24,13 +25,16 @@ struct HttpResponse {
 // Thread-safe. Owns nothing: predictor and manager must outlive it.
 class JsonGateway {
  public:
-  // `ready` answers /readyz: true while the default model serves and the
-  // server is not draining.
+  // `keys` may be null (no authentication). `ready` answers /readyz: true
+  // while the default model serves and the server is not draining.
   JsonGateway(const Predictor* predictor, const ModelManager* manager,
-              std::function<bool()> ready);
+              const security::ApiKeyStore* keys, std::function<bool()> ready);
 
+  // `authorization` is the Authorization header ("" if absent); /healthz
+  // and /readyz never need it.
   HttpResponse Handle(absl::string_view method, absl::string_view path,
-                      absl::string_view body) const;
+                      absl::string_view body,
+                      absl::string_view authorization = "") const;
 
  private:
   HttpResponse Predict(const Route& route, absl::string_view body) const;
@@ -39,6 +43,7 @@ class JsonGateway {
 
   const Predictor* predictor_;
   const ModelManager* manager_;
+  const security::ApiKeyStore* keys_;
   std::function<bool()> ready_;
 };
 

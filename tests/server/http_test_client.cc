@@ -20,13 +20,18 @@ size_t Append(char* data, size_t size, size_t count, void* out) {
 
 absl::StatusOr<HttpResult> HttpCall(int port, const std::string& method,
                                     const std::string& path,
-                                    const std::string& body) {
+                                    const std::string& body,
+                                    const std::string& authorization) {
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
   HttpResult result;
   const std::string url = absl::StrCat("http://127.0.0.1:", port, path);
   curl_slist* headers =
       curl_slist_append(nullptr, "Content-Type: application/json");
+  if (!authorization.empty()) {
+    headers =
+        curl_slist_append(headers, ("Authorization: " + authorization).c_str());
+  }
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

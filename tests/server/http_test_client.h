@@ -19,7 +19,8 @@ struct HttpResult {
 // empty); any HTTP status is a result, transport failures are errors.
 absl::StatusOr<HttpResult> HttpCall(int port, const std::string& method,
                                     const std::string& path,
-                                    const std::string& body = "");
+                                    const std::string& body = "",
+                                    const std::string& authorization = "");
 
 // GET http://127.0.0.1:port/path; the body, or an error for non-200.
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
