@@ -171,9 +171,10 @@ def go_json(value):
 
 
 def config_map_hash(obj):
-    """kustomize's ConfigMap name suffix (api/hasher/hasher.go)."""
-    encoded = {"kind": "ConfigMap",
-               "name": obj.get("metadata", {}).get("name", ""),
+    """kustomize's ConfigMap name suffix (api/hasher/hasher.go). kustomize v5
+    hashes a generated ConfigMap with its name left empty (checked against
+    `kubectl kustomize`, kustomize v5.5.0): only data and binaryData count."""
+    encoded = {"kind": "ConfigMap", "name": "",
                "data": obj.get("data", "")}
     if isinstance(obj.get("binaryData"), dict):
         encoded["binaryData"] = obj["binaryData"]
@@ -632,8 +633,11 @@ def strategic_merge(target, patch, schema, where):
         elif isinstance(value, list) and isinstance(target.get(key), list) \
                 and "merge" in sub.get("x-kubernetes-patch-strategy",
                                        "").split(","):
+            # Items with a new merge key go first, in the patch's order, as
+            # kustomize (kyaml merge2) puts them.
             merge_key = sub.get("x-kubernetes-patch-merge-key")
             items = target[key]
+            added = []
             for item in value:
                 if merge_key and isinstance(item, dict):
                     match = [t for t in items if isinstance(t, dict) and
@@ -644,7 +648,8 @@ def strategic_merge(target, patch, schema, where):
                         continue
                 elif item in items:
                     continue
-                items.append(copy.deepcopy(item))
+                added.append(copy.deepcopy(item))
+            target[key] = added + items
         else:
             target[key] = copy.deepcopy(value)
 
