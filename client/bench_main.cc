@@ -11,6 +11,7 @@
 #include "client/bench_options.h"
 #include "client/bench_report.h"
 #include "client/bench_requests.h"
+#include "client/channel_credentials.h"
 #include "client/load_generator.h"
 #include "common/program_usage.h"
 
@@ -50,6 +51,16 @@ ABSL_FLAG(double, warmup_s, BenchOptions().warmup_s,
 ABSL_FLAG(bool, json, BenchOptions().json,
           "Print the report as one JSON object.");
 ABSL_FLAG(bool, quiet, BenchOptions().quiet, "No progress lines on stderr.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA bundle that signs the server's certificate; set = connect "
+          "with TLS, empty = plaintext.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate for servers that require one (mutual "
+          "TLS); needs --tls_key and --tls_ca.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Name to verify the server's certificate against instead of the "
+          "--target host (e.g. when connecting by IP address).");
 
 namespace {
 
@@ -87,6 +98,10 @@ BenchOptions OptionsFromFlags() {
   options.warmup_s = absl::GetFlag(FLAGS_warmup_s);
   options.json = absl::GetFlag(FLAGS_json);
   options.quiet = absl::GetFlag(FLAGS_quiet);
+  options.tls.ca_file = absl::GetFlag(FLAGS_tls_ca);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls.server_name_override = absl::GetFlag(FLAGS_tls_server_name);
   return options;
 }
 
@@ -101,6 +116,12 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   const BenchOptions options = OptionsFromFlags();
+  if (const absl::Status tls =
+          regserve::client::MakeChannelCredentials(options.tls).status();
+      !tls.ok()) {
+    std::cerr << "error: " << tls.message() << "\n";
+    return kExitUsageError;
+  }
   const absl::StatusOr<regserve::client::BenchRequests> requests =
       regserve::client::BuildBenchRequests(options);
   if (!requests.ok()) {

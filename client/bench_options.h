@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "client/channel_credentials.h"
 
 namespace regserve::client {
 
@@ -47,6 +48,9 @@ struct BenchOptions {
   bool json = false;
   // No progress lines on stderr.
   bool quiet = false;
+  // --tls_ca, --tls_cert, --tls_key, --tls_server_name; plaintext unless
+  // --tls_ca is set.
+  ClientTlsOptions tls;
 };
 
 // True for open loop (rate > 0), false for closed loop.

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/batch_table.h"
+#include "client/channel_credentials.h"
 #include "client/feature_parser.h"
 #include "client/result_printer.h"
 #include "client/status_text.h"
@@ -177,10 +178,12 @@ absl::Status RunCommand(absl::string_view command, const CliOptions& options,
   if (options.deadline_ms <= 0) {
     return absl::InvalidArgumentError("--deadline_ms must be positive");
   }
-  return run(
-      options,
-      grpc::CreateChannel(options.target, grpc::InsecureChannelCredentials()),
-      out);
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                   MakeChannelCredentials(options.tls));
+  return run(options,
+             grpc::CreateCustomChannel(options.target, credentials,
+                                       TlsChannelArguments(options.tls)),
+             out);
 }
 
 }  // namespace regserve::client

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "client/channel_credentials.h"
+
 namespace regserve::client {
 
 // Plain value type; every field mirrors the flag of the same name.
@@ -33,6 +35,9 @@ struct CliOptions {
   std::string output;
   // health: service name to check; "" is the server as a whole.
   std::string service;
+  // --tls_ca, --tls_cert, --tls_key, --tls_server_name; plaintext unless
+  // --tls_ca is set.
+  ClientTlsOptions tls;
 };
 
 }  // namespace regserve::client

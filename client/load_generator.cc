@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "client/bench_report.h"
 #include "client/bench_worker.h"
+#include "client/channel_credentials.h"
 #include "client/progress_board.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -29,12 +30,15 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
     const BenchOptions& options) {
   const auto deadline = std::chrono::system_clock::now() +
                         std::chrono::seconds(kConnectTimeoutSeconds);
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials(options.tls);
+  if (!credentials.ok()) return credentials.status();
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < options.channels; ++i) {
-    grpc::ChannelArguments args;
+    grpc::ChannelArguments args = TlsChannelArguments(options.tls);
     args.SetInt("regserve.bench.channel", i);
-    channels.push_back(grpc::CreateCustomChannel(
-        options.target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(
+        grpc::CreateCustomChannel(options.target, *credentials, args));
   }
   for (const std::shared_ptr<grpc::Channel>& channel : channels) {
     if (!channel->WaitForConnected(deadline)) {

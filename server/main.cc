@@ -58,12 +58,31 @@ ABSL_FLAG(double, shutdown_grace_seconds, 10,
 ABSL_FLAG(double, drain_seconds, 0,
           "On SIGTERM/SIGINT, how long to report "
           "NOT_SERVING while still serving before refusing new calls.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "Server certificate chain (PEM); with --tls_key turns on TLS.");
+ABSL_FLAG(std::string, tls_key, "", "Server private key (PEM).");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "CA bundle (PEM) that verifies client certificates (mutual TLS).");
+ABSL_FLAG(bool, tls_require_client_cert, false,
+          "Refuse clients without a certificate from --tls_client_ca.");
+ABSL_FLAG(double, tls_reload_seconds, 60,
+          "Re-read the certificate files this often, so rotation needs no "
+          "restart.");
 ABSL_FLAG(std::string, api_keys_file, "",
           "API keys and their grants (SHA-256 hashes only; schema in "
           "proto/regserve/config/v1/api_keys.proto); re-read on SIGHUP. "
           "Empty = no authentication.");
 ABSL_FLAG(bool, auth_health, false,
           "With --api_keys_file, require a key for health checks too.");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "Concurrent calls one connection may have open.");
+ABSL_FLAG(double, min_client_ping_interval_seconds, 10,
+          "Clients pinging more often (without calls) get GOAWAY.");
+ABSL_FLAG(double, max_connection_idle_seconds, 300,
+          "Close connections idle this long.");
+ABSL_FLAG(double, max_connection_age_seconds, 1800,
+          "Ask clients to reconnect after this long, so round_robin clients "
+          "find new replicas; 0 = never.");
 ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection (grpcurl).");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound gRPC, metrics and HTTP ports (0 if off), "
@@ -108,7 +127,21 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.api_keys_file = absl::GetFlag(FLAGS_api_keys_file);
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.tls.require_client_cert =
+      absl::GetFlag(FLAGS_tls_require_client_cert);
+  options.tls.reload_interval =
+      absl::Seconds(absl::GetFlag(FLAGS_tls_reload_seconds));
   options.auth_health = absl::GetFlag(FLAGS_auth_health);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.min_client_ping_interval =
+      absl::Seconds(absl::GetFlag(FLAGS_min_client_ping_interval_seconds));
+  options.max_connection_idle =
+      absl::Seconds(absl::GetFlag(FLAGS_max_connection_idle_seconds));
+  options.max_connection_age =
+      absl::Seconds(absl::GetFlag(FLAGS_max_connection_age_seconds));
   return options;
 }
 

@@ -15,6 +15,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/grpc_status.h"
+#include "server/security/server_credentials.h"
 
 namespace regserve::server {
 namespace {
@@ -138,9 +139,9 @@ absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
   RETURN_IF_ERROR(server->StartHttp());
   server->manager_.StartPolling();
   LOG(INFO) << "regserve-server listening on " << options.host << ":"
-            << server->port_ << " (plaintext, " << server->queues_.size()
-            << " threads, reflection " << (options.reflection ? "on" : "off")
-            << ", metrics "
+            << server->port_ << " (" << security::DescribeTransport(options.tls)
+            << ", " << server->queues_.size() << " threads, reflection "
+            << (options.reflection ? "on" : "off") << ", metrics "
             << (server->metrics_port()
                     ? absl::StrCat("on :", server->metrics_port())
                     : std::string("off"))
@@ -163,8 +164,11 @@ std::string AuthorizationOf(const grpc::ServerContext& context) {
 
 absl::Status RegserveServer::WireAuth() {
   if (options_.api_keys_file.empty()) {
-    LOG(WARNING) << "no --api_keys_file: every caller may call every method "
-                    "(fine on a private network, not beyond it)";
+    LOG(WARNING) << "no --api_keys_file: every caller may call every method"
+                 << (options_.tls.enabled()
+                         ? ""
+                         : ", over plaintext: running open (fine on a "
+                           "private network, not beyond it)");
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(api_keys_,
@@ -214,6 +218,30 @@ absl::Status RegserveServer::StartMetrics() {
   return absl::OkStatus();
 }
 
+void RegserveServer::ApplyConnectionLimits(const ServerOptions& options,
+                                           grpc::ServerBuilder& builder) {
+  auto ms = [](absl::Duration d) {
+    return static_cast<int>(absl::ToInt64Milliseconds(d));
+  };
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+      ms(options.min_client_ping_interval));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ms(options.max_connection_idle));
+  if (options.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               ms(options.max_connection_age));
+    // Calls in flight get this long to finish on the old connection.
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
+  }
+  // Our own keepalive pings find clients that vanished without a FIN.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+}
+
 absl::Status RegserveServer::StartHttp() {
   if (options_.http_port == 0) return absl::OkStatus();
   if (metrics_ != nullptr) {
@@ -242,12 +270,15 @@ absl::Status RegserveServer::Build() {
   grpc::EnableDefaultHealthCheckService(false);
 
   grpc::ServerBuilder builder;
+  ASSIGN_OR_RETURN(auto credentials,
+                   security::MakeServerCredentials(options_.tls));
   builder.AddListeningPort(absl::StrCat(options_.host, ":", options_.port),
-                           grpc::InsecureServerCredentials(), &port_);
+                           credentials, &port_);
   builder.RegisterService(&service_);
   builder.RegisterService(health_.async_service());
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  ApplyConnectionLimits(options_, builder);
   builder.SetOption(std::make_unique<ReflectionOption>(options_.reflection));
   const int threads = options_.threads > 0
                           ? options_.threads

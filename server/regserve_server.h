@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 #include "regserve/v1/prediction_service.grpc.pb.h"
 #include "server/health_service.h"
 #include "server/http/http_server.h"
@@ -64,6 +65,8 @@ class RegserveServer {
   absl::Status WireAuth();
   absl::Status StartMetrics();
   absl::Status StartHttp();
+  static void ApplyConnectionLimits(const ServerOptions& options,
+                                    grpc::ServerBuilder& builder);
   absl::Status Build();
   void OnModelsChanged(bool default_model_serving);
   void SetServing(bool serving);

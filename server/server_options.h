@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "server/security/tls_options.h"
 #include "server/version_policy.h"
 
 namespace regserve::server {
@@ -22,10 +23,23 @@ struct ServerOptions {
   int http_port = 8080;
   // civetweb worker threads for the JSON gateway.
   int http_threads = 4;
+  // TLS or mutual TLS on the gRPC port; off (plaintext) by default.
+  security::TlsOptions tls;
   // API keys file; empty = no authentication (open, with a warning).
   std::string api_keys_file;
   // Whether health checks need a key too (probes usually have none).
   bool auth_health = false;
+  // Concurrent calls (HTTP/2 streams) one connection may have open; more
+  // wait on the client side.
+  int max_concurrent_streams = 100;
+  // Clients pinging more often than this without calls get GOAWAY
+  // ("too_many_pings") after two strikes.
+  absl::Duration min_client_ping_interval = absl::Seconds(10);
+  // Connections with no call for this long are closed.
+  absl::Duration max_connection_idle = absl::Minutes(5);
+  // Connections older than this are asked to reconnect (GOAWAY), so that
+  // round_robin clients spread over new replicas; zero = never.
+  absl::Duration max_connection_age = absl::Minutes(30);
   // Root of <name>/<version>/model.json.
   std::string model_repository = "models";
   // The model that answers requests with an empty model name.

@@ -18,7 +18,7 @@
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 
-namespace regserve::server {
+namespace regserve::server::security {
 namespace {
 
 struct BioFree {
@@ -178,4 +178,4 @@ std::string DescribeTransport(const TlsOptions& options) {
   return "TLS";
 }
 
-}  // namespace regserve::server
+}  // namespace regserve::server::security

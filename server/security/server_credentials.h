@@ -14,7 +14,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "server/security/tls_options.h"
 
-namespace regserve::server {
+namespace regserve::server::security {
 
 // InsecureServerCredentials when !options.enabled(). Otherwise TLS
 // credentials backed by a grpc::experimental::FileWatcherCertificateProvider
@@ -35,6 +35,6 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 // verified if presented)" when a client CA is set but not required.
 std::string DescribeTransport(const TlsOptions& options);
 
-}  // namespace regserve::server
+}  // namespace regserve::server::security
 
 #endif  // REGSERVE_SERVER_SECURITY_SERVER_CREDENTIALS_H_

@@ -10,7 +10,7 @@
 
 #include "absl/time/time.h"
 
-namespace regserve::server {
+namespace regserve::server::security {
 
 struct TlsOptions {
   // PEM certificate chain of the server (leaf first). Empty = plaintext; the
@@ -34,6 +34,6 @@ struct TlsOptions {
   bool enabled() const { return !cert_file.empty(); }
 };
 
-}  // namespace regserve::server
+}  // namespace regserve::server::security
 
 #endif  // REGSERVE_SERVER_SECURITY_TLS_OPTIONS_H_

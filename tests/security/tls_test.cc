@@ -30,6 +30,7 @@
 #include "gtest/gtest.h"
 #include "server/security/server_credentials.h"
 #include "server/security/tls_options.h"
+#include "tests/server/test_server.h"
 #include "tests/test_util.h"
 
 namespace regserve {
@@ -184,8 +185,9 @@ struct TestServer {
 
 // Starts a TestServer with MakeServerCredentials(options); null (with a
 // test failure) if it cannot.
-std::unique_ptr<TestServer> StartServer(const server::TlsOptions& options) {
-  auto credentials = server::MakeServerCredentials(options);
+std::unique_ptr<TestServer> StartServer(
+    const server::security::TlsOptions& options) {
+  auto credentials = server::security::MakeServerCredentials(options);
   EXPECT_TRUE(credentials.ok()) << credentials.status();
   if (!credentials.ok()) return nullptr;
   auto test_server = std::make_unique<TestServer>();
@@ -249,14 +251,14 @@ class TlsTest : public ::testing::Test {
   static std::string Path(const std::string& name) {
     return certs_->path() + "/" + name;
   }
-  static server::TlsOptions ServerTls() {
-    server::TlsOptions tls;
+  static server::security::TlsOptions ServerTls() {
+    server::security::TlsOptions tls;
     tls.cert_file = Path("server.pem");
     tls.key_file = Path("server.key");
     return tls;
   }
-  static server::TlsOptions MutualTls() {
-    server::TlsOptions tls = ServerTls();
+  static server::security::TlsOptions MutualTls() {
+    server::security::TlsOptions tls = ServerTls();
     tls.client_ca_file = Path("ca.pem");
     tls.require_client_cert = true;
     return tls;
@@ -281,7 +283,7 @@ testing::TempDir* TlsTest::certs_ = nullptr;
 bool TlsTest::certs_ok_ = false;
 
 TEST_F(TlsTest, PlaintextWhenTlsIsOff) {
-  auto server = StartServer(server::TlsOptions());
+  auto server = StartServer(server::security::TlsOptions());
   ASSERT_NE(server, nullptr);
   const CallResult result = CheckHealth(server->port, {});
   EXPECT_TRUE(result.status.ok()) << result.status.error_message();
@@ -351,7 +353,7 @@ TEST_F(TlsTest, MutualTlsRefusesClientCertFromAnotherCa) {
 }
 
 TEST_F(TlsTest, OptionalClientCertIsVerifiedWhenPresented) {
-  server::TlsOptions options = MutualTls();
+  server::security::TlsOptions options = MutualTls();
   options.require_client_cert = false;
   auto server = StartServer(options);
   ASSERT_NE(server, nullptr);
@@ -365,7 +367,7 @@ TEST_F(TlsTest, OptionalClientCertIsVerifiedWhenPresented) {
 }
 
 TEST_F(TlsTest, ExpiredServerCertFails) {
-  server::TlsOptions options = ServerTls();
+  server::security::TlsOptions options = ServerTls();
   options.cert_file = Path("expired.pem");
   options.key_file = Path("expired.key");
   auto server = StartServer(options);  // only logs a warning
@@ -375,55 +377,57 @@ TEST_F(TlsTest, ExpiredServerCertFails) {
 }
 
 TEST_F(TlsTest, RejectsMissingFiles) {
-  server::TlsOptions options = ServerTls();
+  server::security::TlsOptions options = ServerTls();
   options.cert_file = Path("missing.pem");
-  auto status = server::MakeServerCredentials(options).status();
+  auto status = server::security::MakeServerCredentials(options).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr(Path("missing.pem")));
 
   options = ServerTls();
   options.key_file = Path("missing.key");
-  status = server::MakeServerCredentials(options).status();
+  status = server::security::MakeServerCredentials(options).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr(Path("missing.key")));
 
   options = MutualTls();
   options.client_ca_file = Path("missing_ca.pem");
-  status = server::MakeServerCredentials(options).status();
+  status = server::security::MakeServerCredentials(options).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr(Path("missing_ca.pem")));
 }
 
 TEST_F(TlsTest, RejectsKeyNotMatchingCert) {
-  server::TlsOptions options = ServerTls();
+  server::security::TlsOptions options = ServerTls();
   options.key_file = Path("client.key");
-  const absl::Status status = server::MakeServerCredentials(options).status();
+  const absl::Status status =
+      server::security::MakeServerCredentials(options).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr(Path("client.key")));
   EXPECT_THAT(status.message(), HasSubstr("does not match"));
 }
 
 TEST_F(TlsTest, RejectsNonPemAndIncompleteOptions) {
-  server::TlsOptions options = ServerTls();
+  server::security::TlsOptions options = ServerTls();
   options.cert_file = Path("openssl.cnf");
-  absl::Status status = server::MakeServerCredentials(options).status();
+  absl::Status status =
+      server::security::MakeServerCredentials(options).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr(Path("openssl.cnf")));
 
   options = ServerTls();
   options.key_file = Path("server.pem");  // a certificate, not a key
-  status = server::MakeServerCredentials(options).status();
+  status = server::security::MakeServerCredentials(options).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr(Path("server.pem")));
 
   options = ServerTls();
   options.key_file.clear();
-  EXPECT_EQ(server::MakeServerCredentials(options).status().code(),
+  EXPECT_EQ(server::security::MakeServerCredentials(options).status().code(),
             absl::StatusCode::kInvalidArgument);
 
   options = MutualTls();
   options.client_ca_file.clear();
-  EXPECT_EQ(server::MakeServerCredentials(options).status().code(),
+  EXPECT_EQ(server::security::MakeServerCredentials(options).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -453,10 +457,10 @@ TEST_F(TlsTest, ClientRejectsBadOptions) {
 }
 
 TEST_F(TlsTest, DescribeTransport) {
-  EXPECT_EQ(server::DescribeTransport(server::TlsOptions()),
+  EXPECT_EQ(server::security::DescribeTransport(server::security::TlsOptions()),
             "plaintext (no --tls_cert)");
-  EXPECT_EQ(server::DescribeTransport(ServerTls()), "TLS");
-  EXPECT_EQ(server::DescribeTransport(MutualTls()),
+  EXPECT_EQ(server::security::DescribeTransport(ServerTls()), "TLS");
+  EXPECT_EQ(server::security::DescribeTransport(MutualTls()),
             "mutual TLS (client certificates required)");
 }
 
@@ -478,6 +482,23 @@ TEST_F(TlsTest, CliHealthOverMutualTls) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// The real server over mutual TLS: predictions through regserve-cli's code
+// path succeed with a client certificate and fail without one.
+TEST_F(TlsTest, RegserveServerServesPredictionsOverMutualTls) {
+  server::ServerOptions server_options = testing::TestServerOptions();
+  server_options.tls = MutualTls();
+  auto server = testing::StartTestServer(server_options);
+  ASSERT_NE(server, nullptr);
+  client::CliOptions options;
+  options.target = "localhost:" + std::to_string(server->port());
+  options.tls = ClientTlsWithCert();
+  std::ostringstream out;
+  ASSERT_TRUE(client::RunCommand("metadata", options, out).ok());
+  EXPECT_THAT(out.str(), HasSubstr("boston_housing"));
+  options.tls = ClientTls();  // no client certificate
+  EXPECT_FALSE(client::RunCommand("metadata", options, out).ok());
+}
+
 // Copies `from` over `to` atomically (write a temporary file, rename).
 void ReplaceFile(const std::string& from, const std::string& to) {
   const std::string temp = to + ".tmp";
@@ -491,7 +512,7 @@ TEST_F(TlsTest, RotatedCertificateIsUsedWithoutRestart) {
   std::filesystem::create_directory(dir);
   ReplaceFile(Path("server.pem"), dir + "/tls.crt");
   ReplaceFile(Path("server.key"), dir + "/tls.key");
-  server::TlsOptions options;
+  server::security::TlsOptions options;
   options.cert_file = dir + "/tls.crt";
   options.key_file = dir + "/tls.key";
   options.reload_interval = absl::Seconds(1);
