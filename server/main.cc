@@ -83,6 +83,9 @@ ABSL_FLAG(double, max_connection_idle_seconds, 300,
 ABSL_FLAG(double, max_connection_age_seconds, 1800,
           "Ask clients to reconnect after this long, so round_robin clients "
           "find new replicas; 0 = never.");
+ABSL_FLAG(double, max_queue_delay_ms, 100,
+          "Refuse calls with RESOURCE_EXHAUSTED while the server has been busy "
+          "without emptying its queue for longer than this; 0 = never.");
 ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection (grpcurl).");
 ABSL_FLAG(std::string, port_file, "",
           "If set, write the bound gRPC, metrics and HTTP ports (0 if off), "
@@ -140,6 +143,8 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
       absl::Seconds(absl::GetFlag(FLAGS_min_client_ping_interval_seconds));
   options.max_connection_idle =
       absl::Seconds(absl::GetFlag(FLAGS_max_connection_idle_seconds));
+  options.max_queue_delay =
+      absl::Milliseconds(absl::GetFlag(FLAGS_max_queue_delay_ms));
   options.max_connection_age =
       absl::Seconds(absl::GetFlag(FLAGS_max_connection_age_seconds));
   return options;

@@ -291,14 +291,11 @@ absl::Status RegserveServer::Build() {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options_.host, ":", options_.port));
   }
-  ArmSlots(&predict_);
-  ArmSlots(&batch_predict_);
-  ArmSlots(&metadata_);
-  ArmSlots(&list_models_);
-  ArmSlots(&health_check_);
-  for (auto& cq : queues_) {
-    health_.ArmWatch(cq.get(), &slots_state_);
-    pollers_.emplace_back([this, q = cq.get()] { PollLoop(q); });
+  ArmAllSlots();
+  for (size_t i = 0; i < queues_.size(); ++i) {
+    health_.ArmWatch(queues_[i].get(), &slots_state_);
+    pollers_.emplace_back(
+        [this, i] { PollLoop(queues_[i].get(), shedders_[i].get()); });
   }
   OnModelsChanged(true);
   return absl::OkStatus();
@@ -310,20 +307,48 @@ void RegserveServer::OnModelsChanged(bool default_model_serving) {
   SetServing(default_model_serving);
 }
 
+void RegserveServer::ArmAllSlots() {
+  for (size_t i = 0; i < queues_.size(); ++i) {
+    shedders_.push_back(
+        std::make_unique<LoadShedder>(options_.max_queue_delay));
+  }
+  health_check_.sheddable = false;
+  ArmSlots(&predict_);
+  ArmSlots(&batch_predict_);
+  ArmSlots(&metadata_);
+  ArmSlots(&list_models_);
+  ArmSlots(&health_check_);
+}
+
 template <typename Request, typename Response>
 void RegserveServer::ArmSlots(const UnaryMethod<Request, Response>* method) {
-  for (auto& cq : queues_) {
+  for (size_t q = 0; q < queues_.size(); ++q) {
     for (int i = 0; i < kSlotsPerMethod; ++i) {
-      (new UnaryCall<Request, Response>(method, cq.get(), &slots_state_))
+      (new UnaryCall<Request, Response>(method, queues_[q].get(), &slots_state_,
+                                        shedders_[q].get()))
           ->Start();
     }
   }
 }
 
-void RegserveServer::PollLoop(grpc::ServerCompletionQueue* cq) {
+void RegserveServer::PollLoop(grpc::ServerCompletionQueue* cq,
+                              LoadShedder* shedder) {
   void* tag;
   bool ok;
-  while (cq->Next(&tag, &ok)) static_cast<CallTag*>(tag)->Proceed(ok);
+  const gpr_timespec now = gpr_time_0(GPR_CLOCK_MONOTONIC);
+  while (true) {
+    // Take what is ready without blocking; only when nothing is, block, and
+    // tell the load shedder the queue ran dry.
+    auto status = cq->AsyncNext(&tag, &ok, now);
+    if (status == grpc::CompletionQueue::TIMEOUT) {
+      if (!cq->Next(&tag, &ok)) return;
+      // The queue stayed empty until this event woke us: no backlog.
+      shedder->MarkDrained();
+    } else if (status == grpc::CompletionQueue::SHUTDOWN) {
+      return;
+    }
+    static_cast<CallTag*>(tag)->Proceed(ok);
+  }
 }
 
 void RegserveServer::SetServing(bool serving) { health_.SetServing(serving); }

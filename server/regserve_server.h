@@ -18,6 +18,7 @@
 #include "server/health_service.h"
 #include "server/http/http_server.h"
 #include "server/http/json_gateway.h"
+#include "server/load_shedder.h"
 #include "server/metrics/http_metrics.h"
 #include "server/metrics/metrics_exposer.h"
 #include "server/metrics/server_metrics.h"
@@ -70,9 +71,10 @@ class RegserveServer {
   absl::Status Build();
   void OnModelsChanged(bool default_model_serving);
   void SetServing(bool serving);
-  void PollLoop(grpc::ServerCompletionQueue* cq);
+  void PollLoop(grpc::ServerCompletionQueue* cq, LoadShedder* shedder);
   template <typename Request, typename Response>
   void ArmSlots(const UnaryMethod<Request, Response>* method);
+  void ArmAllSlots();
 
   const ServerOptions options_;
   // Null when metrics are off. Declared before everything that holds its
@@ -101,6 +103,7 @@ class RegserveServer {
   std::unique_ptr<grpc::Server> server_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
   std::vector<std::thread> pollers_;
+  std::vector<std::unique_ptr<LoadShedder>> shedders_;  // one per queue
   SlotsState slots_state_;
   std::unique_ptr<security::ApiKeyStore> api_keys_;  // null: open
   std::unique_ptr<metrics::HttpMetrics> http_metrics_;

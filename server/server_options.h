@@ -35,6 +35,9 @@ struct ServerOptions {
   // Clients pinging more often than this without calls get GOAWAY
   // ("too_many_pings") after two strikes.
   absl::Duration min_client_ping_interval = absl::Seconds(10);
+  // Calls are refused with RESOURCE_EXHAUSTED while a polling thread has
+  // been busy without emptying its queue for longer than this; zero = never.
+  absl::Duration max_queue_delay = absl::Milliseconds(100);
   // Connections with no call for this long are closed.
   absl::Duration max_connection_idle = absl::Minutes(5);
   // Connections older than this are asked to reconnect (GOAWAY), so that

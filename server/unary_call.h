@@ -18,10 +18,12 @@
 #include <functional>
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/arena.h"
 #include "grpcpp/completion_queue.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/async_unary_call.h"
+#include "server/load_shedder.h"
 #include "server/metrics/call_metrics.h"
 
 namespace regserve::server {
@@ -54,6 +56,9 @@ struct UnaryMethod {
                      grpc::ServerCompletionQueue*, void*)>
       request;
   std::function<grpc::Status(const Request&, Response*)> handle;
+  // Whether calls are refused under overload (not for health checks, which
+  // must keep answering).
+  bool sheddable = true;
   // Null when the method is open; else decides whether the caller may make
   // this call (API keys) before any work is done.
   std::function<grpc::Status(const grpc::ServerContext&, const Request&)>
@@ -67,11 +72,14 @@ struct UnaryMethod {
 template <typename Request, typename Response>
 class UnaryCall final : public CallTag {
  public:
+  // `shedder` belongs to the thread polling `cq`; it may be null.
   UnaryCall(const UnaryMethod<Request, Response>* method,
-            grpc::ServerCompletionQueue* cq, SlotsState* state)
+            grpc::ServerCompletionQueue* cq, SlotsState* state,
+            const LoadShedder* shedder)
       : method_(method),
         cq_(cq),
         state_(state),
+        shedder_(shedder),
         arena_(ArenaOptionsFor(block_)) {}
 
   // Asks gRPC for the next call of this method.
@@ -136,6 +144,13 @@ class UnaryCall final : public CallTag {
       return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                           "deadline exceeded before the call was handled");
     }
+    if (method_->sheddable && shedder_ != nullptr && shedder_->Overloaded()) {
+      return grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("server overloaded: its queue has not drained for over ",
+                       absl::FormatDuration(shedder_->max_delay()),
+                       " (--max_queue_delay_ms); retry with backoff"));
+    }
     if (method_->authorize) {
       grpc::Status allowed = method_->authorize(*context_, *request_);
       if (!allowed.ok()) return allowed;
@@ -146,6 +161,7 @@ class UnaryCall final : public CallTag {
   const UnaryMethod<Request, Response>* method_;
   grpc::ServerCompletionQueue* cq_;
   SlotsState* state_;
+  const LoadShedder* shedder_;
   alignas(std::max_align_t) char block_[kArenaBlockBytes];
   google::protobuf::Arena arena_;
   std::optional<grpc::ServerContext> context_;
