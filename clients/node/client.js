@@ -4,10 +4,13 @@
 //
 //   const { RegserveClient } = require('./client');
 //   const client = new RegserveClient('localhost:50051');
+//   // TLS: new RegserveClient('localhost:50051', { caFile: 'tls/ca.pem',
+//   //   certFile: 'tls/client.pem', keyFile: 'tls/client.key' });
 //   const r = await client.predict({ CRIM: 0.00632, /* ... */ LSTAT: 4.98 });
 //   console.log(r.prediction);  // 30.00384338...
 //   client.close();
 
+const fs = require('fs');
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
@@ -35,13 +38,44 @@ class RegserveError extends Error {
   }
 }
 
+// Channel credentials and options from the TLS options, the same rules as
+// regserve-cli's --tls_* flags: caFile turns TLS on; certFile and keyFile
+// (mutual TLS) go together; serverName needs caFile. Throws a TypeError for a
+// bad combination, the fs error for an unreadable file.
+function tlsChannel({ caFile, certFile, keyFile, serverName } = {}) {
+  if (!caFile) {
+    if (certFile || keyFile || serverName) {
+      throw new TypeError('certFile, keyFile and serverName need caFile');
+    }
+    return { credentials: grpc.credentials.createInsecure(), channelOptions: {} };
+  }
+  if (!certFile !== !keyFile) {
+    throw new TypeError('certFile and keyFile must be given together');
+  }
+  const read = (file) => (file ? fs.readFileSync(file) : null);
+  return {
+    credentials: grpc.credentials.createSsl(read(caFile), read(keyFile),
+      read(certFile)),
+    channelOptions: serverName
+      ? { 'grpc.ssl_target_name_override': serverName } : {},
+  };
+}
+
 class RegserveClient {
-  // target: HOST:PORT (plaintext). options.timeoutMs: each call's deadline.
-  // options.credentials: e.g. grpc.credentials.createSsl() for TLS.
+  // target: HOST:PORT. options.timeoutMs: each call's deadline.
+  // TLS: options.caFile (PEM CA bundle of the server's certificate; set =
+  // TLS, unset = plaintext), options.certFile and options.keyFile (PEM
+  // client certificate and key, mutual TLS), options.serverName (name to
+  // verify the server's certificate against instead of the target host).
+  // options.credentials: grpc.ChannelCredentials of your own instead.
   constructor(target = 'localhost:50051', options = {}) {
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.stub = new regservev1.PredictionService(
-      target, options.credentials ?? grpc.credentials.createInsecure());
+    if (options.credentials && options.caFile) {
+      throw new TypeError('pass either credentials or caFile');
+    }
+    const tls = tlsChannel(options);
+    this.stub = new regservev1.PredictionService(target,
+      options.credentials ?? tls.credentials, tls.channelOptions);
   }
 
   close() {

@@ -2,6 +2,8 @@
 'use strict';
 // Calls every regserve RPC once and shows how errors come back.
 // Usage: (cd clients/node && npm ci) && node clients/node/example.js --target localhost:50051
+//   [--tls_ca ca.pem [--tls_cert client.pem --tls_key client.key]
+//    [--tls_server_name NAME]]
 // Exits 0 when every call behaved as shown (the two error calls must fail
 // with INVALID_ARGUMENT and NOT_FOUND), else 1.
 
@@ -35,9 +37,27 @@ async function expectError(what, wantCode, call) {
 
 async function main() {
   const { values: args } = parseArgs({
-    options: { target: { type: 'string', default: 'localhost:50051' } },
+    options: {
+      target: { type: 'string', default: 'localhost:50051' },
+      tls_ca: { type: 'string', default: '' }, // set = TLS, empty = plaintext
+      tls_cert: { type: 'string', default: '' }, // mutual TLS, with tls_key
+      tls_key: { type: 'string', default: '' },
+      tls_server_name: { type: 'string', default: '' },
+    },
   });
-  const client = new RegserveClient(args.target, { timeoutMs: 5000 });
+  let client;
+  try {
+    client = new RegserveClient(args.target, {
+      timeoutMs: 5000,
+      caFile: args.tls_ca,
+      certFile: args.tls_cert,
+      keyFile: args.tls_key,
+      serverName: args.tls_server_name,
+    });
+  } catch (e) {
+    console.error(`usage error: ${e.message}`);
+    return 2;
+  }
   const row1 = named(ROW1);
   let ok = true;
   try {

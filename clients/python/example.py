@@ -2,6 +2,8 @@
 """Calls every regserve RPC once and shows how errors come back.
 
 Usage: clients/python/generate.sh && /usr/bin/python3 clients/python/example.py --target localhost:50051
+         [--tls_ca ca.pem [--tls_cert client.pem --tls_key client.key]
+          [--tls_server_name NAME]]
 Exits 0 when every call behaved as shown (the two error calls must fail
 with INVALID_ARGUMENT and NOT_FOUND), else 1.
 """
@@ -39,10 +41,28 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--target", default="localhost:50051",
                         help="regserve-server address, HOST:PORT")
+    parser.add_argument("--tls_ca", default="",
+                        help="PEM CA bundle that signs the server's "
+                        "certificate; set = TLS, empty = plaintext")
+    parser.add_argument("--tls_cert", default="",
+                        help="PEM client certificate (mutual TLS); needs "
+                        "--tls_key and --tls_ca")
+    parser.add_argument("--tls_key", default="",
+                        help="PEM private key of --tls_cert")
+    parser.add_argument("--tls_server_name", default="",
+                        help="name to verify the server's certificate "
+                        "against instead of the --target host")
     args = parser.parse_args()
+    try:
+        client = RegserveClient(
+            args.target, timeout=5.0, ca_file=args.tls_ca or None,
+            cert_file=args.tls_cert or None, key_file=args.tls_key or None,
+            server_name=args.tls_server_name or None)
+    except (OSError, ValueError) as e:
+        parser.error(str(e))  # exits 2
     row1 = dict(zip(COLUMNS, ROW1))
     ok = True
-    with RegserveClient(args.target, timeout=5.0) as client:
+    with client:
         p = client.predict(row1)
         print(f"Predict: {p.prediction:.8f} ({p.model} version {p.version})")
 

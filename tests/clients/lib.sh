@@ -17,11 +17,12 @@ fail() {  # fail MESSAGE...: a failure that stops the test at once
   exit 1
 }
 
-start_server() {  # start_server BIN_DIR SOURCE_DIR; sets $port
+start_server() {  # start_server BIN_DIR SOURCE_DIR [EXTRA_FLAG...]; sets $port
   local bin=$1 src=$2
+  shift 2
   [ -x "$bin/regserve-server" ] || fail "no $bin/regserve-server (build first)"
   "$bin/regserve-server" --port=0 --metrics_port=0 --http_port=0 --threads=1 \
-    --port_file="$work/port" --model_repository="$src/models" 2>"$work/server.log" &
+    --port_file="$work/port" --model_repository="$src/models" "$@" 2>"$work/server.log" &
   server=$!
   for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
   if [ ! -s "$work/port" ]; then
@@ -49,6 +50,51 @@ expect_prefix() {  # expect_prefix NAME OUTPUT_FILE LINE_PREFIX
     if [[ "$line" == "$3"* ]]; then record "$1" 0; return; fi
   done < "$2"
   record "$1" 1 "no line starting '$3'"
+}
+
+# make_test_certs DIR: a CA (ca.pem), a server certificate for localhost and
+# 127.0.0.1 (server.pem, server.key) and a client certificate (client.pem,
+# client.key), P-256 keys valid for 1 day, as in docs/security-tls.md.
+make_test_certs() {
+  local dir=$1
+  command -v openssl >/dev/null || fail "openssl not found"
+  mkdir -p "$dir"
+  cat >"$dir/openssl.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[v3_ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost,IP:127.0.0.1
+[client]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,keyEncipherment
+extendedKeyUsage = clientAuth
+CNF
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  (
+    set -e
+    cd "$dir"
+    openssl req -x509 -config openssl.cnf -extensions v3_ca "${ec[@]}" \
+      -keyout ca.key -out ca.pem -subj /CN=regserve-test-ca -days 1
+    for who in server client; do
+      openssl req -new -config openssl.cnf "${ec[@]}" -keyout "$who.key" \
+        -out "$who.csr" -subj "/CN=regserve-$who"
+      openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key \
+        -CAcreateserial -days 1 -extfile openssl.cnf -extensions "$who" \
+        -out "$who.pem"
+    done
+    openssl verify -CAfile ca.pem server.pem client.pem
+  ) >"$dir/openssl.log" 2>&1 \
+    || { cat "$dir/openssl.log"; fail "openssl could not make the test certificates"; }
 }
 
 # check_example NAME EXIT_CODE OUTPUT_FILE: the assertions every language

@@ -36,7 +36,9 @@ grpc::Status CallBatch(v1::PredictionService::Stub& stub,
   v1::BatchPredictResponse response;
   grpc::Status status = stub.BatchPredict(&ctx, request, &response);
   // Nothing is half-answered: an error carries no predictions.
-  if (!status.ok()) EXPECT_EQ(response.predictions_size(), 0);
+  if (!status.ok()) {
+    EXPECT_EQ(response.predictions_size(), 0);
+  }
   return status;
 }
 

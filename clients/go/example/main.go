@@ -1,11 +1,14 @@
 // Command example calls every regserve RPC once and shows how errors come
 // back. Usage: clients/go/build.sh && clients/go/regserve-go-example --target localhost:50051
+// [--tls_ca ca.pem [--tls_cert client.pem --tls_key client.key] [--tls_server_name NAME]]
 // Exits 0 when every call behaved as shown (the two error calls must fail
 // with INVALID_ARGUMENT and NOT_FOUND), else 1.
 package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"os"
@@ -14,6 +17,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/status"
 
 	regservev1 "regserve/gen/regserve/v1"
@@ -59,17 +63,65 @@ func format(values []float64) string {
 	return strings.Join(s, " ")
 }
 
+// tlsFlags are regserve-cli's --tls_* flags, with the same rules: --tls_ca
+// turns TLS on; --tls_cert and --tls_key (mutual TLS) go together;
+// --tls_server_name needs --tls_ca.
+type tlsFlags struct {
+	ca, cert, key, serverName string
+}
+
+// dialOption is grpc.WithInsecure() without --tls_ca, else TLS credentials
+// from the files.
+func (f tlsFlags) dialOption() (grpc.DialOption, error) {
+	if f.ca == "" {
+		if f.cert != "" || f.key != "" || f.serverName != "" {
+			return nil, fmt.Errorf("--tls_cert, --tls_key and --tls_server_name need --tls_ca")
+		}
+		return grpc.WithInsecure(), nil
+	}
+	if (f.cert == "") != (f.key == "") {
+		return nil, fmt.Errorf("--tls_cert and --tls_key must be given together")
+	}
+	pem, err := os.ReadFile(f.ca)
+	if err != nil {
+		return nil, fmt.Errorf("--tls_ca: %w", err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--tls_ca %s: no PEM certificate", f.ca)
+	}
+	config := &tls.Config{RootCAs: roots, ServerName: f.serverName}
+	if f.cert != "" {
+		cert, err := tls.LoadX509KeyPair(f.cert, f.key)
+		if err != nil {
+			return nil, fmt.Errorf("--tls_cert/--tls_key: %w", err)
+		}
+		config.Certificates = []tls.Certificate{cert}
+	}
+	return grpc.WithTransportCredentials(credentials.NewTLS(config)), nil
+}
+
 func main() {
 	target := flag.String("target", "localhost:50051", "regserve-server address, HOST:PORT")
+	var t tlsFlags
+	flag.StringVar(&t.ca, "tls_ca", "", "PEM CA bundle that signs the server's certificate; set = TLS, empty = plaintext")
+	flag.StringVar(&t.cert, "tls_cert", "", "PEM client certificate (mutual TLS); needs --tls_key and --tls_ca")
+	flag.StringVar(&t.key, "tls_key", "", "PEM private key of --tls_cert")
+	flag.StringVar(&t.serverName, "tls_server_name", "", "name to verify the server's certificate against instead of the --target host")
 	flag.Parse()
-	if err := run(*target); err != nil {
+	transport, err := t.dialOption()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "usage error:", err)
+		os.Exit(2)
+	}
+	if err := run(*target, transport); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(target string) error {
-	conn, err := grpc.Dial(target, grpc.WithInsecure())
+func run(target string, transport grpc.DialOption) error {
+	conn, err := grpc.Dial(target, transport)
 	if err != nil {
 		return err
 	}

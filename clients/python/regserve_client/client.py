@@ -7,6 +7,11 @@ errors into :class:`RegserveError`.
     with RegserveClient("localhost:50051") as client:
         result = client.predict({"CRIM": 0.00632, ..., "LSTAT": 4.98})
         print(result.prediction)  # 30.00384338...
+
+TLS (mutual TLS with cert_file and key_file):
+
+    RegserveClient("localhost:50051", ca_file="tls/ca.pem",
+                   cert_file="tls/client.pem", key_file="tls/client.key")
 """
 
 from __future__ import annotations
@@ -134,15 +139,68 @@ def _domain(d: pb.FeatureDomain) -> FeatureDomain:
     return FeatureDomain(d.name, d.min, d.max, d.mean, d.stddev)
 
 
+@dataclass(frozen=True)
+class _TlsFiles:
+    ca_file: Optional[str]
+    cert_file: Optional[str]
+    key_file: Optional[str]
+    server_name: Optional[str]
+
+    def any(self) -> bool:
+        return any((self.ca_file, self.cert_file, self.key_file,
+                    self.server_name))
+
+    def channel(self, target: str) -> grpc.Channel:
+        if not self.ca_file:
+            if self.any():
+                raise ValueError(
+                    "cert_file, key_file and server_name need ca_file")
+            return grpc.insecure_channel(target)
+        if bool(self.cert_file) != bool(self.key_file):
+            raise ValueError("cert_file and key_file must be given together")
+
+        def read(path: Optional[str]) -> Optional[bytes]:
+            if not path:
+                return None
+            with open(path, "rb") as f:
+                return f.read()
+
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=read(self.ca_file),
+            private_key=read(self.key_file),
+            certificate_chain=read(self.cert_file))
+        options: List[Tuple[str, str]] = []
+        if self.server_name:
+            options.append(("grpc.ssl_target_name_override", self.server_name))
+        return grpc.secure_channel(target, credentials, options=options)
+
+
 class RegserveClient:
     """Blocking client; one channel, safe to share between threads."""
 
     def __init__(self, target: str = "localhost:50051", *,
                  timeout: float = 5.0,
+                 ca_file: Optional[str] = None,
+                 cert_file: Optional[str] = None,
+                 key_file: Optional[str] = None,
+                 server_name: Optional[str] = None,
                  channel: Optional[grpc.Channel] = None):
-        """``target`` is HOST:PORT (plaintext); ``timeout`` is each call's
-        deadline in seconds. Pass ``channel`` to use TLS or other options."""
-        self._channel = channel or grpc.insecure_channel(target)
+        """``target`` is HOST:PORT; ``timeout`` is each call's deadline in
+        seconds.
+
+        TLS, as regserve-cli's ``--tls_*`` flags: ``ca_file`` (PEM CA bundle
+        that signs the server's certificate) turns TLS on; ``cert_file`` and
+        ``key_file`` (PEM client certificate and its key, for mutual TLS) go
+        together; ``server_name`` is the name to verify the server's
+        certificate against instead of the target's host. Without
+        ``ca_file`` the channel is plaintext. Pass ``channel`` to use a
+        channel of your own instead (then the TLS arguments must be unset).
+        Raises ValueError for a bad combination, OSError for an unreadable
+        file."""
+        tls = _TlsFiles(ca_file, cert_file, key_file, server_name)
+        if channel is not None and tls.any():
+            raise ValueError("pass either channel or the TLS arguments")
+        self._channel = channel or tls.channel(target)
         self._owns_channel = channel is None
         self._stub = pb_grpc.PredictionServiceStub(self._channel)
         self._timeout = timeout
