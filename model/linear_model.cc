@@ -79,9 +79,11 @@ absl::Status ValidateParams(const LinearModelParams& p) {
   if (!std::isfinite(p.residual_std_error) || p.residual_std_error < 0) {
     return absl::InvalidArgumentError("residual standard error is invalid");
   }
-  if (!std::isfinite(p.residual_df) || p.residual_df <= 0) {
+  // A fit has at least one residual degree of freedom (n > p); anything
+  // smaller is a corrupt artifact, whose t quantiles overflow.
+  if (!std::isfinite(p.residual_df) || p.residual_df < 1) {
     return absl::InvalidArgumentError(
-        absl::StrCat("residual df must be positive, is ", p.residual_df));
+        absl::StrCat("residual df must be at least 1, is ", p.residual_df));
   }
   return absl::OkStatus();
 }

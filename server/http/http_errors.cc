@@ -1,6 +1,7 @@
 #include "server/http/http_errors.h"
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/common.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -40,9 +41,17 @@ int HttpStatusFor(absl::StatusCode code) {
 
 std::string ErrorJson(const absl::Status& status) {
   // Fixed field order for readers; the message is escaped by protobuf's
-  // JSON printer rather than by hand.
+  // JSON printer rather than by hand. Messages can quote request bytes that
+  // are not UTF-8 (found by fuzzing), which JSON cannot carry: those are
+  // replaced, keeping ASCII.
+  std::string text(status.message());
+  if (!google::protobuf::internal::IsStructurallyValidUTF8(text)) {
+    for (char& c : text) {
+      if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+    }
+  }
   google::protobuf::Value message;
-  message.set_string_value(std::string(status.message()));
+  message.set_string_value(text);
   std::string escaped;
   (void)google::protobuf::util::MessageToJsonString(message, &escaped);
   return absl::StrCat(R"({"code":)", static_cast<int>(status.code()),

@@ -73,6 +73,23 @@ TEST(ArtifactTest, ValidationReportsTheFirstProblem) {
               HasSubstr("coefficient of INDUS is not finite"));
 }
 
+// Regression (fuzz_artifact_loader, fuzz/regressions/): a tiny residual df
+// made Boost throw out of the t quantile and killed the server.
+TEST(ArtifactTest, ResidualDfBelowOneIsRejectedNotThrown) {
+  ArtifactProto a = BostonArtifact();
+  a.mutable_statistics()->set_residual_df(0.001);
+  EXPECT_THAT(ModelFromArtifact(a).status().message(),
+              HasSubstr("residual df must be at least 1"));
+}
+
+TEST(ArtifactTest, ExtremeIntervalLevelsDoNotThrow) {
+  auto model = ModelFromArtifact(BostonArtifact());
+  ASSERT_TRUE(model.ok());
+  const Interval i =
+      model->PredictionInterval(testing::BostonRow1(), 0.9999999999999999);
+  EXPECT_LT(i.lower, i.upper);
+}
+
 TEST(ArtifactTest, SamplesThatDisagreeWithCoefficientsAreRejected) {
   ArtifactProto a = BostonArtifact();
   a.set_coefficients(5, a.coefficients(5) + 0.1);

@@ -49,5 +49,16 @@ TEST(HttpErrorsTest, GoogleApiMapping) {
             R"({"code":5,"status":"NOT_FOUND","message":"say \"hi\""})");
 }
 
+// Regression (fuzz_http_json, fuzz/regressions/): a message quoting bytes
+// that are not UTF-8 still yields valid JSON.
+TEST(HttpErrorsTest, InvalidUtf8InMessagesIsReplaced) {
+  const std::string body =
+      ErrorJson(absl::InvalidArgumentError("bad body \xc0\xba here"));
+  EXPECT_EQ(body,
+            R"({"code":3,"status":"INVALID_ARGUMENT","message":"bad body ?? here"})");
+  EXPECT_EQ(ErrorJson(absl::NotFoundError("caf\xc3\xa9")),
+            "{\"code\":5,\"status\":\"NOT_FOUND\",\"message\":\"caf\xc3\xa9\"}");
+}
+
 }  // namespace
 }  // namespace regserve::server::http
