@@ -48,6 +48,11 @@ ABSL_FLAG(int64_t, calls, BenchOptions().calls,
           "whichever comes first).");
 ABSL_FLAG(double, warmup_s, BenchOptions().warmup_s,
           "Seconds of load before measuring, excluded from the stats.");
+ABSL_FLAG(double, bad_fraction, BenchOptions().bad_fraction,
+          "Share of calls (0..1) sent deliberately bad (missing the LSTAT "
+          "feature) and expected to fail with INVALID_ARGUMENT; good and bad "
+          "calls are reported apart, and a good call that fails counts as "
+          "failed_good.");
 ABSL_FLAG(bool, json, BenchOptions().json,
           "Print the report as one JSON object.");
 ABSL_FLAG(bool, quiet, BenchOptions().quiet, "No progress lines on stderr.");
@@ -76,6 +81,7 @@ constexpr char kUsage[] =
     "  regserve-bench --target=localhost:50051 --concurrency=16\n"
     "  regserve-bench --method=batch --batch_size=10000 --json\n"
     "  regserve-bench --rate=2000 --duration_s=30\n"
+    "  regserve-bench --rate=2000 --bad_fraction=0.1 --json\n"
     "Exit codes: 0 run completed (RPC errors are reported), 1 target "
     "unreachable, 2 usage error.";
 
@@ -96,6 +102,7 @@ BenchOptions OptionsFromFlags() {
   options.duration_s = absl::GetFlag(FLAGS_duration_s);
   options.calls = absl::GetFlag(FLAGS_calls);
   options.warmup_s = absl::GetFlag(FLAGS_warmup_s);
+  options.bad_fraction = absl::GetFlag(FLAGS_bad_fraction);
   options.json = absl::GetFlag(FLAGS_json);
   options.quiet = absl::GetFlag(FLAGS_quiet);
   options.tls.ca_file = absl::GetFlag(FLAGS_tls_ca);

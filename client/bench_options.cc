@@ -12,7 +12,7 @@ absl::Status BadFlag(absl::string_view flag, absl::string_view requirement) {
   return absl::InvalidArgumentError(absl::StrCat("--", flag, " ", requirement));
 }
 
-// Checks what is sent: method, batch shape, model and deadline.
+// Checks what is sent: method, batch shape, model, deadline, bad share.
 absl::Status ValidateRequestOptions(const BenchOptions& options) {
   if (options.target.empty()) return BadFlag("target", "must not be empty");
   if (options.method != "predict" && options.method != "batch") {
@@ -23,6 +23,10 @@ absl::Status ValidateRequestOptions(const BenchOptions& options) {
   }
   if (options.batch_size <= 0) return BadFlag("batch_size", "must be > 0");
   if (options.deadline_ms <= 0) return BadFlag("deadline_ms", "must be > 0");
+  if (!std::isfinite(options.bad_fraction) || options.bad_fraction < 0 ||
+      options.bad_fraction > 1) {
+    return BadFlag("bad_fraction", "must be between 0 and 1");
+  }
   return absl::OkStatus();
 }
 

@@ -44,6 +44,11 @@ struct BenchOptions {
   int64_t calls = 0;
   // Seconds of calls before measuring, excluded from the stats (>= 0).
   double warmup_s = 1;
+  // Share of calls (0..1) sent deliberately bad (a request missing the
+  // LSTAT feature), which the server must refuse with INVALID_ARGUMENT; they
+  // are spread evenly over each sender's calls and counted apart from the
+  // good ones.
+  double bad_fraction = 0;
   // Print one JSON object instead of the human-readable report.
   bool json = false;
   // No progress lines on stderr.

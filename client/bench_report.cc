@@ -63,6 +63,16 @@ std::string FormatTextReport(const BenchOptions& options,
                              const BenchResult& result) {
   const BenchStats& stats = result.stats;
   const std::map<std::string, int64_t> errors = stats.ErrorsByName();
+  std::string kinds;
+  if (options.bad_fraction > 0) {
+    kinds = absl::StrCat(
+        absl::StrFormat("good calls: %d (ok %d, failed_good %d)\n",
+                        stats.GoodCalls(), stats.good_ok, stats.FailedGood()),
+        absl::StrFormat("bad calls:  %d (INVALID_ARGUMENT as expected %d, "
+                        "unexpected %d, dropped %d)\n",
+                        stats.BadCalls(), stats.bad_rejected,
+                        stats.bad_unexpected, stats.bad_dropped));
+  }
   return absl::StrCat(
       absl::StrFormat("regserve-bench: %s to %s, %s, %d channels, %d client "
                       "threads, %d rows per call\n",
@@ -71,7 +81,7 @@ std::string FormatTextReport(const BenchOptions& options,
                       result.rows_per_call),
       absl::StrFormat("calls:      %d (ok %d, errors %d)\n", stats.Calls(),
                       stats.ok, stats.Calls() - stats.ok),
-      absl::StrFormat("duration:   %.3f s\n", result.duration_s),
+      kinds, absl::StrFormat("duration:   %.3f s\n", result.duration_s),
       absl::StrFormat("throughput: %.1f calls/s, %.1f rows/s\n",
                       result.CallsPerSecond(), result.RowsPerSecond()),
       "latency:    ", LatencyText(stats.latency), "\n",
@@ -86,12 +96,16 @@ std::string FormatJsonReport(const BenchOptions& options,
   return absl::StrFormat(
       "{\"method\": \"%s\", \"mode\": \"%s\", \"concurrency\": %d, "
       "\"rate\": %g, \"calls\": %d, \"ok\": %d, \"errors\": %s, "
+      "\"bad_fraction\": %g, \"good_calls\": %d, \"failed_good\": %d, "
+      "\"bad_calls\": %d, \"bad_rejected\": %d, \"bad_unexpected\": %d, "
       "\"duration_s\": %.3f, \"calls_per_s\": %.1f, \"rows_per_s\": %.1f, "
       "\"latency_us\": {\"p50\": %.1f, \"p90\": %.1f, \"p99\": %.1f, "
       "\"p999\": %.1f, \"max\": %.1f}}\n",
       options.method, open_loop ? "open" : "closed",
       open_loop ? 0 : options.concurrency, open_loop ? options.rate : 0.0,
       stats.Calls(), stats.ok, ErrorsJson(stats.ErrorsByName()),
+      options.bad_fraction, stats.GoodCalls(), stats.FailedGood(),
+      stats.BadCalls(), stats.bad_rejected, stats.bad_unexpected,
       result.duration_s, result.CallsPerSecond(), result.RowsPerSecond(),
       Micros(latency.Percentile(50)), Micros(latency.Percentile(90)),
       Micros(latency.Percentile(99)), Micros(latency.Percentile(99.9)),

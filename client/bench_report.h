@@ -23,9 +23,14 @@ std::string FormatTextReport(const BenchOptions& options,
 
 // One JSON object with keys method, mode ("closed" or "open"), concurrency
 // (0 in open loop), rate (0 in closed loop), calls, ok, errors {CODE: n},
-// duration_s, calls_per_s, rows_per_s and latency_us {p50, p90, p99, p999,
-// max}; ends in a newline. calls counts drops, calls_per_s counts the calls
-// sent (OK or not), rows_per_s only the rows of OK calls.
+// bad_fraction, good_calls, failed_good, bad_calls, bad_rejected,
+// bad_unexpected, duration_s, calls_per_s, rows_per_s and latency_us {p50,
+// p90, p99, p999, max}; ends in a newline. calls counts drops, calls_per_s
+// counts the calls sent (OK or not), rows_per_s only the rows of OK good
+// calls; ok and errors count good and bad calls alike, failed_good the good
+// calls that failed or were dropped, bad_rejected the bad calls refused with
+// INVALID_ARGUMENT and bad_unexpected those answered any other way. The
+// latencies are those of the good calls.
 std::string FormatJsonReport(const BenchOptions& options,
                              const BenchResult& result);
 

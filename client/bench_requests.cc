@@ -5,9 +5,19 @@
 namespace regserve::client {
 namespace {
 
-// batch_input=table: one dense table of batch_size copies of row 1.
-void FillTable(int64_t rows, v1::Table& table) {
-  const auto& features = BostonRow1Features();
+using Features = std::vector<std::pair<std::string, double>>;
+
+// Row 1 without kBadRequestMissingFeature.
+Features BadRowFeatures() {
+  Features features;
+  for (const auto& feature : BostonRow1Features()) {
+    if (feature.first != kBadRequestMissingFeature) features.push_back(feature);
+  }
+  return features;
+}
+
+// batch_input=table: one dense table of `rows` copies of `features`.
+void FillTable(int64_t rows, const Features& features, v1::Table& table) {
   for (const auto& [name, value] : features) {
     table.add_columns(name);
   }
@@ -19,15 +29,34 @@ void FillTable(int64_t rows, v1::Table& table) {
   }
 }
 
-// batch_input=rows: batch_size Row messages, each row 1 by name.
-void FillRows(int64_t rows, v1::BatchPredictRequest& request) {
+// batch_input=rows: `rows` Row messages, each `features` by name.
+void FillRows(int64_t rows, const Features& features,
+              v1::BatchPredictRequest& request) {
   v1::Row row;
-  for (const auto& [name, value] : BostonRow1Features()) {
+  for (const auto& [name, value] : features) {
     (*row.mutable_features())[name] = value;
   }
   request.mutable_rows()->Reserve(static_cast<int>(rows));
   for (int64_t r = 0; r < rows; ++r) {
     *request.add_rows() = row;
+  }
+}
+
+void FillPredict(const BenchOptions& options, const Features& features,
+                 v1::PredictRequest& request) {
+  request.mutable_model_spec()->set_name(options.model);
+  for (const auto& [name, value] : features) {
+    (*request.mutable_features())[name] = value;
+  }
+}
+
+void FillBatch(const BenchOptions& options, const Features& features,
+               v1::BatchPredictRequest& request) {
+  request.mutable_model_spec()->set_name(options.model);
+  if (options.batch_input == "table") {
+    FillTable(options.batch_size, features, *request.mutable_table());
+  } else {
+    FillRows(options.batch_size, features, request);
   }
 }
 
@@ -47,20 +76,15 @@ absl::StatusOr<BenchRequests> BuildBenchRequests(const BenchOptions& options) {
   const absl::Status valid = ValidateBenchOptions(options);
   if (!valid.ok()) return valid;
   BenchRequests requests;
+  const bool with_bad = options.bad_fraction > 0;
   if (options.method == "predict") {
-    requests.predict.mutable_model_spec()->set_name(options.model);
-    for (const auto& [name, value] : BostonRow1Features()) {
-      (*requests.predict.mutable_features())[name] = value;
-    }
+    FillPredict(options, BostonRow1Features(), requests.predict);
+    if (with_bad) FillPredict(options, BadRowFeatures(), requests.bad_predict);
     return requests;
   }
-  requests.batch.mutable_model_spec()->set_name(options.model);
   requests.rows_per_call = options.batch_size;
-  if (options.batch_input == "table") {
-    FillTable(options.batch_size, *requests.batch.mutable_table());
-  } else {
-    FillRows(options.batch_size, requests.batch);
-  }
+  FillBatch(options, BostonRow1Features(), requests.batch);
+  if (with_bad) FillBatch(options, BadRowFeatures(), requests.bad_batch);
   return requests;
 }
 

@@ -13,6 +13,12 @@ void BenchStats::Merge(const BenchStats& other) {
     errors_by_code[code] += count;
   }
   dropped += other.dropped;
+  good_ok += other.good_ok;
+  good_failed += other.good_failed;
+  good_dropped += other.good_dropped;
+  bad_rejected += other.bad_rejected;
+  bad_unexpected += other.bad_unexpected;
+  bad_dropped += other.bad_dropped;
   last_event_ns = std::max(last_event_ns, other.last_event_ns);
 }
 
@@ -44,8 +50,8 @@ double BenchResult::CallsPerSecond() const {
 
 double BenchResult::RowsPerSecond() const {
   if (duration_s <= 0) return 0;
-  return static_cast<double>(stats.ok) * static_cast<double>(rows_per_call) /
-         duration_s;
+  return static_cast<double>(stats.good_ok) *
+         static_cast<double>(rows_per_call) / duration_s;
 }
 
 }  // namespace regserve::client

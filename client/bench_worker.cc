@@ -37,6 +37,8 @@ struct BenchWorker::Call {
       batch_reader;
   // When the call was due: its send time, or its open-loop schedule slot.
   int64_t due_ns = 0;
+  // Sent the bad request: INVALID_ARGUMENT is the expected answer.
+  bool bad = false;
 };
 
 int64_t SteadyNowNs() {
@@ -102,7 +104,7 @@ void BenchWorker::StartClosedLoop() {
   if (share == 0) stopped_.store(true, std::memory_order_release);
   const int64_t now = SteadyNowNs();
   for (int64_t i = 0; i < share && ClaimSend(now); ++i) {
-    StartCall(now);
+    StartCall(now, NextIsBad());
   }
 }
 
@@ -122,24 +124,35 @@ bool BenchWorker::ClaimSend(int64_t due_ns) {
   return true;
 }
 
-void BenchWorker::StartCall(int64_t due_ns) {
+bool BenchWorker::NextIsBad() {
+  const double f = options_.bad_fraction;
+  if (f <= 0) return false;
+  const int64_t k = sends_++;
+  return std::floor(static_cast<double>(k + 1) * f) >
+         std::floor(static_cast<double>(k) * f);
+}
+
+void BenchWorker::StartCall(int64_t due_ns, bool bad) {
   // Counted before the call can complete, so in_flight_ never dips below 0.
   in_flight_.fetch_add(1);
   shared_.outstanding.fetch_add(1, std::memory_order_relaxed);
   auto* call = new Call;
   call->due_ns = due_ns;
+  call->bad = bad;
   call->context.set_deadline(std::chrono::system_clock::now() +
                              std::chrono::milliseconds(options_.deadline_ms));
   v1::PredictionService::Stub& stub =
       *plan_.stubs[(index_ + next_channel_++) % plan_.stubs.size()];
   if (predict_) {
-    call->predict_reader =
-        stub.PrepareAsyncPredict(&call->context, plan_.requests->predict, &cq_);
+    call->predict_reader = stub.PrepareAsyncPredict(
+        &call->context,
+        bad ? plan_.requests->bad_predict : plan_.requests->predict, &cq_);
     call->predict_reader->StartCall();
     call->predict_reader->Finish(&call->predict_response, &call->status, call);
   } else {
     call->batch_reader = stub.PrepareAsyncBatchPredict(
-        &call->context, plan_.requests->batch, &cq_);
+        &call->context, bad ? plan_.requests->bad_batch : plan_.requests->batch,
+        &cq_);
     call->batch_reader->StartCall();
     call->batch_reader->Finish(&call->batch_response, &call->status, call);
   }
@@ -153,15 +166,23 @@ void BenchWorker::HandleCompletion(Call* call) {
   const int64_t latency = now - call->due_ns;
   recent_.Record(latency);
   if (call->due_ns >= plan_.warmup_end_ns) {
-    stats_.latency.Record(latency);
-    if (call->status.ok()) {
+    const bool ok = call->status.ok();
+    if (ok) {
       ++stats_.ok;
     } else {
       ++stats_.errors_by_code[call->status.error_code()];
     }
+    if (call->bad) {
+      ++(call->status.error_code() == grpc::StatusCode::INVALID_ARGUMENT
+             ? stats_.bad_rejected
+             : stats_.bad_unexpected);
+    } else {
+      stats_.latency.Record(latency);
+      ++(ok ? stats_.good_ok : stats_.good_failed);
+    }
     stats_.last_event_ns = now;
   }
-  if (!open_loop_ && ClaimSend(now)) StartCall(now);
+  if (!open_loop_ && ClaimSend(now)) StartCall(now, NextIsBad());
 }
 
 // Open loop, on the pacing thread: sends each call at its due time (late
@@ -172,15 +193,17 @@ void BenchWorker::PaceOpenLoop() {
     std::this_thread::sleep_until(
         std::chrono::steady_clock::time_point(std::chrono::nanoseconds(due)));
     if (!ClaimSend(due)) return;
+    const bool bad = NextIsBad();
     if (shared_.outstanding.load(std::memory_order_relaxed) >=
         options_.max_outstanding) {
       if (due >= plan_.warmup_end_ns) {
         ++pacer_stats_.dropped;
+        ++(bad ? pacer_stats_.bad_dropped : pacer_stats_.good_dropped);
         pacer_stats_.last_event_ns = SteadyNowNs();
       }
       continue;
     }
-    StartCall(due);
+    StartCall(due, bad);
   }
 }
 

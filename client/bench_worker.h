@@ -73,7 +73,8 @@ class BenchWorker {
   void PaceOpenLoop();
   void PollCompletions();
   bool ClaimSend(int64_t due_ns);
-  void StartCall(int64_t due_ns);
+  bool NextIsBad();
+  void StartCall(int64_t due_ns, bool bad);
   void HandleCompletion(Call* call);
   void PublishProgress(int64_t now_ns, bool force);
   int64_t DueTime(int64_t n) const;
@@ -94,6 +95,7 @@ class BenchWorker {
   BenchStats pacer_stats_;
   // Thread that sends: the polling one (closed) or the pacing one (open).
   size_t next_channel_ = 0;
+  int64_t sends_ = 0;  // calls started or dropped so far, for NextIsBad
   std::atomic<int64_t> in_flight_{0};
   std::atomic<bool> stopped_{false};  // no more calls will be started
 };
