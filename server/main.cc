@@ -76,6 +76,9 @@ ABSL_FLAG(bool, auth_health, false,
           "With --api_keys_file, require a key for health checks too.");
 ABSL_FLAG(int, max_concurrent_streams, 100,
           "Concurrent calls one connection may have open.");
+ABSL_FLAG(int, max_calls_per_method, 1024,
+          "Calls of one method each polling thread holds at once (arrived, "
+          "answer not yet sent); more wait in gRPC until one ends.");
 ABSL_FLAG(double, min_client_ping_interval_seconds, 10,
           "Clients pinging more often (without calls) get GOAWAY.");
 ABSL_FLAG(double, max_connection_idle_seconds, 300,
@@ -139,6 +142,7 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
       absl::Seconds(absl::GetFlag(FLAGS_tls_reload_seconds));
   options.auth_health = absl::GetFlag(FLAGS_auth_health);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.max_calls_per_method = absl::GetFlag(FLAGS_max_calls_per_method);
   options.min_client_ping_interval =
       absl::Seconds(absl::GetFlag(FLAGS_min_client_ping_interval_seconds));
   options.max_connection_idle =

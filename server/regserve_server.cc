@@ -24,10 +24,9 @@ namespace v1 = ::regserve::v1;
 using v1::PredictionService;
 
 constexpr char kServiceName[] = "regserve.v1.PredictionService";
-// Outstanding call slots per method per completion queue: the number of
-// calls of one method that one queue can have between arrival and the end
-// of sending the answer. Beyond it, gRPC queues new calls in its core.
-constexpr int kSlotsPerMethod = 64;
+// Call slots waiting per method per completion queue when quiet; the pools
+// grow up to --max_calls_per_method while calls hold slots.
+constexpr int kWaitingSlotsPerMethod = 64;
 
 // Sets reflection per builder. Linking grpc++_reflection registers its
 // plugin for every server in the process through a static initializer, so
@@ -322,11 +321,16 @@ void RegserveServer::ArmAllSlots() {
 
 template <typename Request, typename Response>
 void RegserveServer::ArmSlots(const UnaryMethod<Request, Response>* method) {
+  SlotPoolLimits limits;
+  limits.waiting = std::min(kWaitingSlotsPerMethod,
+                            std::max(1, options_.max_calls_per_method));
+  limits.max_slots = std::max(limits.waiting, options_.max_calls_per_method);
   for (size_t q = 0; q < queues_.size(); ++q) {
-    for (int i = 0; i < kSlotsPerMethod; ++i) {
-      (new UnaryCall<Request, Response>(method, queues_[q].get(), &slots_state_,
-                                        shedders_[q].get()))
-          ->Start();
+    slot_pools_.push_back(std::make_unique<SlotPool>(
+        queues_[q].get(), &slots_state_, shedders_[q].get(), limits));
+    SlotPool* pool = slot_pools_.back().get();
+    for (int i = 0; i < limits.waiting; ++i) {
+      UnaryCall<Request, Response>::Add(method, pool);
     }
   }
 }

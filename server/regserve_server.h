@@ -27,6 +27,7 @@
 #include "server/predictor.h"
 #include "server/security/api_keys.h"
 #include "server/server_options.h"
+#include "server/slot_pool.h"
 #include "server/unary_call.h"
 
 namespace regserve::server {
@@ -104,6 +105,7 @@ class RegserveServer {
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
   std::vector<std::thread> pollers_;
   std::vector<std::unique_ptr<LoadShedder>> shedders_;  // one per queue
+  std::vector<std::unique_ptr<SlotPool>> slot_pools_;   // per method and queue
   SlotsState slots_state_;
   std::unique_ptr<security::ApiKeyStore> api_keys_;  // null: open
   std::unique_ptr<metrics::HttpMetrics> http_metrics_;

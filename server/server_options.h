@@ -32,6 +32,10 @@ struct ServerOptions {
   // Concurrent calls (HTTP/2 streams) one connection may have open; more
   // wait on the client side.
   int max_concurrent_streams = 100;
+  // Most calls of one method that one polling thread holds between arrival
+  // and the end of sending the answer (slow readers hold theirs long);
+  // beyond it new calls of the method wait in gRPC until one ends.
+  int max_calls_per_method = 1024;
   // Clients pinging more often than this without calls get GOAWAY
   // ("too_many_pings") after two strikes.
   absl::Duration min_client_ping_interval = absl::Seconds(10);

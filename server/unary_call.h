@@ -2,7 +2,9 @@
 // gRPC's async (completion-queue) API, the fastest server API in gRPC 1.51.
 //
 // Each slot always has exactly one operation pending with gRPC: waiting for a
-// new call, or finishing one. When a call arrives the slot runs the handler
+// new call, or finishing one. Slots live in a pool per method and completion
+// queue (server/slot_pool.h) that grows while calls hold slots for long.
+// When a call arrives the slot runs the handler
 // inline on the polling thread (a linear model costs nanoseconds, so handing
 // off to another thread would cost more than it saves), sends the answer,
 // and once that completes re-arms itself. Request and response live on a
@@ -25,6 +27,7 @@
 #include "grpcpp/support/async_unary_call.h"
 #include "server/load_shedder.h"
 #include "server/metrics/call_metrics.h"
+#include "server/slot_pool.h"
 
 namespace regserve::server {
 
@@ -34,17 +37,6 @@ class CallTag {
   virtual ~CallTag() = default;
   // Called by the polling thread with the completed operation's `ok`.
   virtual void Proceed(bool ok) = 0;
-};
-
-// State shared by all slots of a server. Owned by the server.
-struct SlotsState {
-  // Set before the server shuts down: finishing slots delete themselves
-  // instead of asking for another call.
-  std::atomic<bool> shutting_down{false};
-  // Calls answered by slots that have been deleted (each slot counts on its
-  // own and adds its count here when it goes, so the hot path shares no
-  // counter between threads).
-  std::atomic<int64_t> answered{0};
 };
 
 // The per-method parts shared by all slots: how to ask gRPC for the next
@@ -68,53 +60,48 @@ struct UnaryMethod {
   const metrics::CallMetrics* metrics = nullptr;
 };
 
-// Owned by itself: it deletes itself when the server shuts down.
+// Owned by itself: it deletes itself when its pool shrinks or the server
+// shuts down.
 template <typename Request, typename Response>
 class UnaryCall final : public CallTag {
  public:
-  // `shedder` belongs to the thread polling `cq`; it may be null.
-  UnaryCall(const UnaryMethod<Request, Response>* method,
-            grpc::ServerCompletionQueue* cq, SlotsState* state,
-            const LoadShedder* shedder)
-      : method_(method),
-        cq_(cq),
-        state_(state),
-        shedder_(shedder),
-        arena_(ArenaOptionsFor(block_)) {}
-
-  // Asks gRPC for the next call of this method.
-  void Start() {
-    context_.emplace();
-    writer_.emplace(&*context_);
-    request_ = google::protobuf::Arena::CreateMessage<Request>(&arena_);
-    response_ = google::protobuf::Arena::CreateMessage<Response>(&arena_);
-    finishing_ = false;
-    method_->request(&*context_, request_, &*writer_, cq_, this);
+  // Creates a slot in `pool` and asks gRPC for a call. Both arguments
+  // outlive the slot.
+  static void Add(const UnaryMethod<Request, Response>* method,
+                  SlotPool* pool) {
+    pool->OnCreated();
+    (new UnaryCall(method, pool))->Start();
   }
 
   void Proceed(bool ok) override {
     if (!finishing_) {
       if (!ok) {  // the server is shutting down: no call will come
-        Retire();
+        Retire(/*was_waiting=*/true);
         return;
       }
+      // Keep slots waiting while this one is busy, however long it takes.
+      if (pool_->OnCallArrived()) (new UnaryCall(method_, pool_))->Start();
       finishing_ = true;
       ++answered_;
-      writer_->Finish(*response_, HandleAndRecord(), this);
+      writer().Finish(*response_, HandleAndRecord(), this);
       return;
     }
-    if (state_->shutting_down.load(std::memory_order_acquire)) {
-      Retire();
+    if (pool_->state()->shutting_down.load(std::memory_order_acquire)) {
+      Retire(/*was_waiting=*/false);
       return;
     }
-    writer_.reset();
-    context_.reset();
-    arena_.Reset();  // keeps the slot's own first block
-    Start();
+    if (pool_->OnAnswered()) {  // enough slots wait: the burst is over
+      Delete();
+      return;
+    }
+    Rearm();
   }
 
  private:
   static constexpr size_t kArenaBlockBytes = 16 * 1024;
+
+  UnaryCall(const UnaryMethod<Request, Response>* method, SlotPool* pool)
+      : method_(method), pool_(pool), arena_(ArenaOptionsFor(block_)) {}
 
   static google::protobuf::ArenaOptions ArenaOptionsFor(char* block) {
     google::protobuf::ArenaOptions options;
@@ -123,8 +110,42 @@ class UnaryCall final : public CallTag {
     return options;
   }
 
-  void Retire() {
-    state_->answered.fetch_add(answered_, std::memory_order_relaxed);
+  grpc::ServerContext& context() { return *contexts_[current_]; }
+  grpc::ServerAsyncResponseWriter<Response>& writer() {
+    return *writers_[current_];
+  }
+
+  // Asks gRPC for the next call of this method.
+  void Start() {
+    grpc::ServerContext& context = contexts_[current_].emplace();
+    auto& writer = writers_[current_].emplace(&context);
+    request_ = google::protobuf::Arena::CreateMessage<Request>(&arena_);
+    response_ = google::protobuf::Arena::CreateMessage<Response>(&arena_);
+    finishing_ = false;
+    pool_->OnArmed();
+    method_->request(&context, request_, &writer, pool_->cq(), this);
+  }
+
+  // Asks for the next call before releasing the answered one. gRPC cannot
+  // finish shutting down while a call is alive, so this request is made
+  // before the server can shut the completion queue down (a request on a
+  // queue already shut down aborts the process). Hence two contexts.
+  void Rearm() {
+    const int answered = current_;
+    current_ ^= 1;
+    arena_.Reset();  // keeps the slot's own first block
+    Start();
+    writers_[answered].reset();
+    contexts_[answered].reset();
+  }
+
+  void Retire(bool was_waiting) {
+    pool_->OnRetired(was_waiting);
+    Delete();
+  }
+
+  void Delete() {
+    pool_->state()->answered.fetch_add(answered_, std::memory_order_relaxed);
     delete this;
   }
 
@@ -140,32 +161,34 @@ class UnaryCall final : public CallTag {
 
   grpc::Status Handle() {
     // A call whose deadline passed while queued does no work.
-    if (context_->deadline() <= std::chrono::system_clock::now()) {
+    if (context().deadline() <= std::chrono::system_clock::now()) {
       return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                           "deadline exceeded before the call was handled");
     }
-    if (method_->sheddable && shedder_ != nullptr && shedder_->Overloaded()) {
+    const LoadShedder* shedder = pool_->shedder();
+    if (method_->sheddable && shedder != nullptr && shedder->Overloaded()) {
       return grpc::Status(
           grpc::StatusCode::RESOURCE_EXHAUSTED,
           absl::StrCat("server overloaded: its queue has not drained for over ",
-                       absl::FormatDuration(shedder_->max_delay()),
+                       absl::FormatDuration(shedder->max_delay()),
                        " (--max_queue_delay_ms); retry with backoff"));
     }
     if (method_->authorize) {
-      grpc::Status allowed = method_->authorize(*context_, *request_);
+      grpc::Status allowed = method_->authorize(context(), *request_);
       if (!allowed.ok()) return allowed;
     }
     return method_->handle(*request_, response_);
   }
 
-  const UnaryMethod<Request, Response>* method_;
-  grpc::ServerCompletionQueue* cq_;
-  SlotsState* state_;
-  const LoadShedder* shedder_;
+  const UnaryMethod<Request, Response>* const method_;
+  SlotPool* const pool_;
   alignas(std::max_align_t) char block_[kArenaBlockBytes];
   google::protobuf::Arena arena_;
-  std::optional<grpc::ServerContext> context_;
-  std::optional<grpc::ServerAsyncResponseWriter<Response>> writer_;
+  // The call being served is contexts_[current_]; the other one is empty
+  // except during Rearm().
+  std::optional<grpc::ServerContext> contexts_[2];
+  std::optional<grpc::ServerAsyncResponseWriter<Response>> writers_[2];
+  int current_ = 0;
   Request* request_ = nullptr;
   Response* response_ = nullptr;
   bool finishing_ = false;
