@@ -83,6 +83,7 @@ absl::Status ModelManager::Reconcile() {
     if (!chosen.empty()) models.emplace(name, std::move(chosen));
     if (!p.labels.empty()) labels.emplace(name, p.labels);
   }
+  KeepModelsLeftWithoutVersions(*current, *plans, models, labels);
   auto next = std::make_shared<const RegistrySnapshot>(
       std::move(models), options_.default_model, std::move(labels));
   registry_->Publish(next);
@@ -203,6 +204,33 @@ void ModelManager::RecordPublished(const RegistrySnapshot& before,
       if (metrics_ != nullptr) metrics_->SetLoaded(name, version, true);
     }
   }
+}
+
+void ModelManager::KeepModelsLeftWithoutVersions(
+    const RegistrySnapshot& current, const Plans& plans,
+    absl::flat_hash_map<std::string, ModelVersions>& models,
+    absl::flat_hash_map<std::string, VersionLabels>& labels) {
+  absl::flat_hash_set<std::string> kept;
+  for (const auto& [name, versions] : current.models()) {
+    if (models.contains(name)) continue;
+    models.emplace(name, versions);
+    if (auto plan = plans.find(name);
+        plan != plans.end() && !plan->second.labels.empty()) {
+      labels.emplace(name, plan->second.labels);
+    }
+    kept.insert(name);
+    if (!kept_without_versions_.contains(name)) {
+      LOG(WARNING) << "model " << name << " has no loadable version under "
+                   << options_.repository
+                   << " any more; keeping the loaded versions";
+    }
+  }
+  for (const std::string& name : kept_without_versions_) {
+    if (!kept.contains(name) && models.contains(name)) {
+      LOG(INFO) << "model " << name << " has versions on disk again";
+    }
+  }
+  kept_without_versions_ = std::move(kept);
 }
 
 void ModelManager::ForgetVanished(const std::string& name,

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -86,6 +87,16 @@ class ModelManager {
                                              const RegistrySnapshot& current);
   void RecordPublished(const RegistrySnapshot& before,
                        const RegistrySnapshot& after);
+  // A model that was serving and has no version left to choose (its
+  // version directories or its whole directory deleted, as `rm -rf` does
+  // on the way to deleting the repository) keeps its loaded versions:
+  // files vanishing never take a model down to nothing. Removing one
+  // version still rolls back to the others.
+  void KeepModelsLeftWithoutVersions(
+      const RegistrySnapshot& current, const Plans& plans,
+      absl::flat_hash_map<std::string, ModelVersions>& models,
+      absl::flat_hash_map<std::string, VersionLabels>& labels)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(reconcile_mu_);
   void ForgetVanished(const std::string& name,
                       const std::vector<int64_t>& on_disk);
   void PollLoop();
@@ -96,6 +107,10 @@ class ModelManager {
   std::function<void(bool)> on_serving_;
 
   absl::Mutex reconcile_mu_;  // one pass at a time
+  // Models kept by KeepModelsLeftWithoutVersions in the last pass (logged
+  // once each, not every poll).
+  absl::flat_hash_set<std::string> kept_without_versions_
+      ABSL_GUARDED_BY(reconcile_mu_);
   mutable absl::Mutex mu_;
   std::map<std::string, std::map<int64_t, VersionRecord>> states_
       ABSL_GUARDED_BY(mu_);

@@ -333,15 +333,10 @@ TEST_F(ModelFaultsTest, ServingVersionFileDeleted) {
 // The whole `rm -rf repository`, each intermediate state held for several
 // polls: the repository with the model directory but no version in it,
 // then without the model directory, then gone. README: a deleted
-// repository changes nothing.
-//
-// DISABLED: fails today. Once the version directory is gone, the next poll
-// finds model tiny with no version and unloads it (ModelManager::Reconcile
-// publishes a snapshot without it): every call then fails with NOT_FOUND
-// "model 'tiny' is not loaded", health turns NOT_SERVING, and nothing
-// brings it back when the repository itself disappears a moment later.
-// Enable once fixed.
-TEST_F(ModelFaultsTest, DISABLED_RecursiveDeleteOfTheRepository) {
+// repository changes nothing. (Before ModelManager kept models left
+// without versions, the second step unloaded the model: NOT_FOUND and
+// health NOT_SERVING.)
+TEST_F(ModelFaultsTest, RecursiveDeleteOfTheRepository) {
   fs::remove(VersionDir(1) + "/model.json");
   ExpectStillServes(1);
   fs::remove(VersionDir(1));

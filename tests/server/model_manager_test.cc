@@ -177,6 +177,27 @@ TEST_F(ModelManagerTest, RemovingAVersionRollsBack) {
   EXPECT_THAT(Serving(), ElementsAre(1));
 }
 
+TEST_F(ModelManagerTest, ModelLeftWithoutVersionsKeepsServing) {
+  Publish(3, 30);
+  ModelManager& m = Manager();
+  ASSERT_TRUE(m.Reconcile().ok());
+  fs::remove_all(repo_.path() + "/tiny/3");  // no version left
+  ASSERT_TRUE(m.Reconcile().ok());
+  EXPECT_THAT(Serving(), ElementsAre(3));
+  EXPECT_EQ(State(3).first, v1::VERSION_STATE_AVAILABLE);
+  fs::remove_all(repo_.path() + "/tiny");  // no model directory either
+  ASSERT_TRUE(m.Reconcile().ok());
+  EXPECT_THAT(Serving(), ElementsAre(3));
+  EXPECT_TRUE(serving_);
+  // A version published again replaces what was kept.
+  Publish(1, 10);
+  ASSERT_TRUE(m.Reconcile().ok());
+  EXPECT_THAT(Serving(), ElementsAre(1));
+  EXPECT_NEAR(
+      registry_.Current()->Find("tiny", 1).value()->artifact.intercept(), 10,
+      0.01);
+}
+
 TEST_F(ModelManagerTest, DeletedOrUnreadableRepositoryKeepsServing) {
   Publish(1, 10);
   ModelManager& m = Manager();
