@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,9 +14,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "common/program_usage.h"
+#include "common/server_process.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -105,15 +104,8 @@ int main(int argc, char** argv) {
       "fixed response.",
       __FILE__);
   absl::ParseCommandLine(argc, argv);
-  // Debian builds Abseil without NDEBUG, which leaves absl::Mutex deadlock
-  // detection on; gRPC locks absl::Mutex on every call, so it costs a few
-  // percent of throughput in production for a check meant for debug builds.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  regserve::common::DisableMutexDeadlockDetection();
+  const sigset_t signals = regserve::common::BlockSignals({SIGTERM, SIGINT});
 
   const grpc::ByteBuffer answer = FixedAnswer();
   grpc::AsyncGenericService service;
@@ -140,8 +132,7 @@ int main(int argc, char** argv) {
     });
   }
   if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    std::ofstream(path + ".tmp") << port << "\n";
-    std::rename((path + ".tmp").c_str(), path.c_str());
+    regserve::common::WriteFileAtomically(path, absl::StrCat(port, "\n"));
   }
   std::fprintf(stderr, "baseline-server listening on %d\n", port);
   int sig = 0;

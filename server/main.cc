@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,11 +11,13 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/build_info.h"
 #include "common/logging.h"
 #include "common/program_usage.h"
+#include "common/server_process.h"
 #include "server/regserve_server.h"
 #include "server/server_options.h"
 
@@ -179,17 +180,9 @@ int main(int argc, char** argv) {
       "  regserve-server --model_repository=models --port=50051",
       __FILE__);
   absl::ParseCommandLine(argc, argv);
-  // Debian builds Abseil without NDEBUG, which leaves absl::Mutex deadlock
-  // detection on; gRPC locks absl::Mutex on every call, so it costs a few
-  // percent of throughput in production for a check meant for debug builds.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  regserve::common::DisableMutexDeadlockDetection();
+  const sigset_t signals =
+      regserve::common::BlockSignals({SIGTERM, SIGINT, SIGHUP});
 
   LOG(INFO) << "regserve " << regserve::common::kVersion << " ("
             << regserve::common::kGitCommit << ")";
@@ -203,14 +196,12 @@ int main(int argc, char** argv) {
     LOG(ERROR) << "cannot start: " << server.status();
     return 1;
   }
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    // Written under a temporary name and renamed, so a reader never sees a
-    // partial file.
-    const std::string temp = path + ".tmp";
-    std::ofstream(temp) << (*server)->port() << "\n"
-                        << (*server)->metrics_port() << "\n"
-                        << (*server)->http_port() << "\n";
-    std::rename(temp.c_str(), path.c_str());
+  if (const std::string path = absl::GetFlag(FLAGS_port_file);
+      !path.empty() &&
+      !regserve::common::WriteFileAtomically(
+          path, absl::StrCat((*server)->port(), "\n", (*server)->metrics_port(),
+                             "\n", (*server)->http_port(), "\n"))) {
+    LOG(ERROR) << "cannot write --port_file " << path;
   }
   const int sig = WaitForTerminationSignal(signals, **server);
   LOG(INFO) << "received signal " << sig << ", shutting down";

@@ -1,6 +1,7 @@
 #include "server/http/json_gateway.h"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -57,6 +58,21 @@ absl::Status ApplyPathSpec(const Route& route, v1::ModelSpec* spec) {
   spec->set_name(route.model);
   if (route.version != 0) spec->set_version(route.version);
   return absl::OkStatus();
+}
+
+// A POST route: the JSON body as a Request, the path's model spec applied,
+// answered by `call` (a Predictor method).
+template <typename Request, typename Response>
+HttpResponse CallWithBody(
+    const Route& route, absl::string_view body,
+    const std::function<absl::Status(const Request&, Response*)>& call) {
+  const char* name = RouteName(route.kind);
+  Request request;
+  absl::Status status = ParseBody(body, &request);
+  if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
+  Response response;
+  if (status.ok()) status = call(request, &response);
+  return status.ok() ? Ok(response, name) : Error(status, name);
 }
 
 // The gRPC method an HTTP route stands for, for API key grants.
@@ -121,24 +137,18 @@ HttpResponse JsonGateway::Handle(absl::string_view method,
 
 HttpResponse JsonGateway::Predict(const Route& route,
                                   absl::string_view body) const {
-  const char* name = RouteName(route.kind);
-  v1::PredictRequest request;
-  absl::Status status = ParseBody(body, &request);
-  if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
-  v1::PredictResponse response;
-  if (status.ok()) status = predictor_->Predict(request, &response);
-  return status.ok() ? Ok(response, name) : Error(status, name);
+  return CallWithBody<v1::PredictRequest, v1::PredictResponse>(
+      route, body, [this](const auto& request, auto* response) {
+        return predictor_->Predict(request, response);
+      });
 }
 
 HttpResponse JsonGateway::BatchPredict(const Route& route,
                                        absl::string_view body) const {
-  const char* name = RouteName(route.kind);
-  v1::BatchPredictRequest request;
-  absl::Status status = ParseBody(body, &request);
-  if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
-  v1::BatchPredictResponse response;
-  if (status.ok()) status = predictor_->BatchPredict(request, &response);
-  return status.ok() ? Ok(response, name) : Error(status, name);
+  return CallWithBody<v1::BatchPredictRequest, v1::BatchPredictResponse>(
+      route, body, [this](const auto& request, auto* response) {
+        return predictor_->BatchPredict(request, response);
+      });
 }
 
 HttpResponse JsonGateway::Metadata(const Route& route) const {
