@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer pass of CI: the whole test suite built with AddressSanitizer
-# and UndefinedBehaviorSanitizer (build-asan/), and the snapshot-swap stress
-# test under ThreadSanitizer (build-tsan/). Zero reports allowed: every
+# and UndefinedBehaviorSanitizer (build-asan/), and the snapshot-swap and
+# model-reload stress tests under ThreadSanitizer (build-tsan/). Zero reports allowed: every
 # sanitizer halts on its first error, which fails the test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ cmake --build build-asan
 # binaries link; sanitized binaries link libasan, which no image ships.
 ctest --test-dir build-asan --output-on-failure --timeout 600 -E dockerfile_test
 
-echo "== ThreadSanitizer: the snapshot swap under concurrent readers"
+echo "== ThreadSanitizer: the snapshot swap and model reloads under concurrent readers"
 # Debian's gRPC and Abseil are not built with TSan, so only code that
 # synchronizes with std:: primitives can be judged; see the test's header.
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
