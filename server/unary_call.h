@@ -98,7 +98,7 @@ class UnaryCall final : public CallTag {
   }
 
  private:
-  static constexpr size_t kArenaBlockBytes = 16 * 1024;
+  static constexpr size_t kArenaBlockBytes = 4 * 1024;
 
   UnaryCall(const UnaryMethod<Request, Response>* method, SlotPool* pool)
       : method_(method), pool_(pool), arena_(ArenaOptionsFor(block_)) {}
