@@ -11,7 +11,8 @@
 # --rate, a short closed-loop run measures the server's maximum calls/s,
 # 3 s open-loop probes step down from it to the highest rate sustained
 # (nothing dropped or failed, p99 < 50 ms), and the soak runs at --load
-# (0.7) of that; regserve-bench counts every call
+# (0.7) of that. A 2 s burst of 1000 calls in flight first brings the
+# server's pools to their working size. regserve-bench counts every call
 # (--warmup_s=0). Every 5 s, and 1 s before the end, the server's VmRSS
 # (/proc/PID/status) and open descriptors (/proc/PID/fd) go to a CSV
 # (--csv; default bench/results/soak.csv for --minutes runs; --seconds runs
@@ -111,6 +112,13 @@ EOF
   rate=$(python3 -c 'import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))' "$sustained" "$load")
   echo "soak: max closed-loop throughput $max calls/s (64 in flight); max sustained open-loop rate $sustained calls/s; soaking at $load of it: $rate calls/s"
 fi
+# A burst of 1000 calls in flight first brings the server's call-slot pools
+# and buffers to the size a burst needs. Freed memory stays with the
+# allocator, so RSS keeps its high-water mark: without this, the first
+# stall of the machine during the soak (which queues calls into a burst)
+# shows as a step in RSS that is not a leak.
+"${bench[@]}" --concurrency=1000 --channels=10 --duration_s=2 --warmup_s=0 > "$work/burst.json"
+echo "soak: warm-up burst of 1000 calls in flight for 2 s: $(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["calls"], "calls, errors", r["errors"])' "$work/burst.json")"
 warmup=$(( seconds / 5 < 60 ? seconds / 5 : 60 ))
 echo "soak: ${seconds} s at $rate calls/s, bad_fraction $bad_fraction, warm-up ${warmup} s, samples every ${interval} s"
 

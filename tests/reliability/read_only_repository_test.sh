@@ -31,9 +31,10 @@ trap cleanup EXIT
 mkdir -p "$work/repo" "$work/ro"
 cp -r "$src/models/boston_housing" "$work/repo/"
 
-# in_read_only_ns CMD...: runs CMD where $work/ro is $work/repo, read-only.
+# in_read_only_ns CMD...: becomes CMD (exec, so call it in a subshell),
+# running where $work/ro is $work/repo, read-only.
 in_read_only_ns() {
-  unshare -m --propagation private bash -c '
+  exec unshare -m --propagation private bash -c '
     set -e
     mount --bind "$1" "$2"
     mount -o remount,bind,ro "$2"
@@ -44,9 +45,10 @@ in_read_only_ns() {
     exec "$@"' _ "$work/repo" "$work/ro" "$@"
 }
 
-in_read_only_ns "$bin/regserve-server" --model_repository="$work/ro" \
+# The subshell becomes unshare, then bash, then the server: one pid.
+(in_read_only_ns "$bin/regserve-server" --model_repository="$work/ro" \
   --port=0 --metrics_port=0 --http_port=0 --threads=1 \
-  --model_poll_seconds=0.2 --port_file="$work/port" 2>"$work/server.log" &
+  --model_poll_seconds=0.2 --port_file="$work/port") >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
 if [ ! -s "$work/port" ]; then
@@ -93,9 +95,9 @@ EOF
 
 # 3. The trainer cannot publish into the read-only path, and says why.
 rc=0
-in_read_only_ns "$bin/regserve-train" --data="$src/data/boston_housing.csv" \
+(in_read_only_ns "$bin/regserve-train" --data="$src/data/boston_housing.csv" \
   --target=MEDV --model_name=boston_housing --repository="$work/ro" \
-  --version=3 > "$work/train3.log" 2>&1 || rc=$?
+  --version=3) > "$work/train3.log" 2>&1 || rc=$?
 err=$(cat "$work/train3.log")
 if [ "$rc" = 1 ] && [[ "$err" == *"$work/ro"* ]] && [[ "$err" == *"Read-only file system"* ]]; then
   echo "ok   regserve-train refused: $(grep -i 'read-only' "$work/train3.log" | head -1)"
