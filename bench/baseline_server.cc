@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
                            grpc::InsecureServerCredentials(), &port);
   builder.RegisterAsyncGenericService(&service);
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
+  queues.reserve(absl::GetFlag(FLAGS_threads));
   for (int i = 0; i < absl::GetFlag(FLAGS_threads); ++i) {
     queues.push_back(builder.AddCompletionQueue());
   }

@@ -24,9 +24,12 @@
   REGSERVE_ASSIGN_OR_RETURN_IMPL_(  \
       REGSERVE_CONCAT_(regserve_statusor_, __LINE__), lhs, expr)
 
+// `lhs` may be a declaration, so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define REGSERVE_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                                    \
   if (!statusor.ok()) return std::move(statusor).status();   \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // REGSERVE_COMMON_STATUS_MACROS_H_

@@ -15,8 +15,6 @@
 namespace regserve::server {
 namespace {
 
-using regserve::v1::VersionState;
-
 // Size and modification time of `path`, or "" if it does not exist. A failed
 // version is retried only when this changes, so a half-copied file is read
 // again once the copy completes, and a broken one is not re-logged forever.
@@ -138,8 +136,9 @@ ModelVersions ModelManager::ChooseVersions(const std::string& name,
 std::shared_ptr<const ServedModel> ModelManager::Acquire(
     const std::string& name, int64_t version, const RegistrySnapshot& current) {
   if (auto m = current.models().find(name); m != current.models().end()) {
-    if (auto v = m->second.find(version); v != m->second.end())
+    if (auto v = m->second.find(version); v != m->second.end()) {
       return v->second;
+    }
   }
   const std::string path =
       model::ArtifactPath(options_.repository, name, version);

@@ -21,7 +21,6 @@ namespace regserve::server {
 namespace {
 
 namespace v1 = ::regserve::v1;
-using v1::PredictionService;
 
 constexpr char kServiceName[] = "regserve.v1.PredictionService";
 // Call slots waiting per method per completion queue when quiet; the pools

@@ -98,7 +98,7 @@ class UnaryCall final : public CallTag {
   }
 
  private:
-  static constexpr size_t kArenaBlockBytes = 4 * 1024;
+  static constexpr size_t kArenaBlockBytes = size_t{4} << 10;
 
   UnaryCall(const UnaryMethod<Request, Response>* method, SlotPool* pool)
       : method_(method), pool_(pool), arena_(ArenaOptionsFor(block_)) {}

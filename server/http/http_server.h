@@ -20,7 +20,7 @@ struct HttpServerOptions {
   std::string host = "0.0.0.0";
   int port = 8080;                           // 0: a free port
   int threads = 4;                           // civetweb worker threads
-  size_t max_body_bytes = 64 * 1024 * 1024;  // larger bodies: 413
+  size_t max_body_bytes = size_t{64} << 20;  // larger bodies: 413
 };
 
 // Owns the civetweb server; stops it (joining its threads) when destroyed.

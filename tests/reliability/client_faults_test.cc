@@ -133,6 +133,7 @@ TEST_F(ClientFaultsTest, CallsCancelledMidFlight) {
   const v1::BatchPredictRequest big = BigTable(kBigRows);
   std::atomic<int> ok{0}, cancelled{0}, shed{0}, other{0};
   std::vector<std::thread> callers;
+  callers.reserve(4);
   for (int t = 0; t < 4; ++t) {
     callers.emplace_back([&, t] {
       auto stub = v1::PredictionService::NewStub(Connect(server_->port()));
@@ -175,6 +176,7 @@ TEST_F(ClientFaultsTest, CallsCancelledMidFlight) {
 TEST_F(ClientFaultsTest, DeadlinesExpiringInFlight) {
   const v1::BatchPredictRequest big = BigTable(kBigRows);
   std::vector<std::thread> callers;
+  callers.reserve(4);
   std::atomic<int> expired{0};
   for (int t = 0; t < 4; ++t) {
     callers.emplace_back([&] {

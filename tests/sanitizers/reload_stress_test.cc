@@ -45,8 +45,10 @@ TEST(ReloadStressTest, ReadersSeeCompleteVersionsWhileTheManagerReloads) {
   std::atomic<bool> stop{false};
   std::atomic<int> wrong{0}, failed{0}, reads{0};
   std::atomic<int64_t> newest_seen{0};
+  constexpr int kReaders = 3;
   std::vector<std::thread> readers;
-  for (int t = 0; t < 3; ++t) {
+  readers.reserve(kReaders);
+  for (int t = 0; t < kReaders; ++t) {
     readers.emplace_back([&, t] {
       v1::PredictRequest one;
       (*one.mutable_features())["a"] = t;
@@ -84,8 +86,9 @@ TEST(ReloadStressTest, ReadersSeeCompleteVersionsWhileTheManagerReloads) {
     testing::PublishTinyModel(repo.path(), "tiny", v, 10.0 * v, 2, 3);
     ASSERT_TRUE(manager.Reconcile().ok());
     // Let readers take the new version before it is replaced.
-    while (newest_seen.load() < v && failed.load() == 0)
+    while (newest_seen.load() < v && failed.load() == 0) {
       std::this_thread::yield();
+    }
   }
   stop = true;
   for (auto& r : readers) r.join();

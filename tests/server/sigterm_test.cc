@@ -31,6 +31,7 @@ TEST(SigtermTest, FinishesEveryAcceptedCallAndExitsZero) {
   std::atomic<bool> signalled{false};
   std::atomic<int> ok_after_signal{0};
   std::vector<std::thread> clients;
+  clients.reserve(6);
   for (int t = 0; t < 6; ++t) {
     clients.emplace_back([&] {
       auto stub = v1::PredictionService::NewStub(Connect(port));
