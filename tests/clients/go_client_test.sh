@@ -6,11 +6,7 @@
 set -euo pipefail
 bin="$1"; src=$(cd "$2" && pwd)
 source "$(dirname "$0")/lib.sh"
-for tool in go protoc protoc-gen-go protoc-gen-go-grpc; do
-  command -v "$tool" >/dev/null \
-    || fail "$tool not found (scripts/setup.sh installs golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev)"
-done
-bash "$src/clients/go/build.sh" "$work/example" || fail "clients/go/build.sh"
+prepare_go_client "$work/example"
 start_server "$bin" "$src"
 rc=0
 "$work/example" --target "127.0.0.1:$port" >"$work/out" 2>&1 || rc=$?

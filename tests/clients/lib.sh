@@ -32,6 +32,29 @@ start_server() {  # start_server BIN_DIR SOURCE_DIR [EXTRA_FLAG...]; sets $port
   port=$(sed -n 1p "$work/port")
 }
 
+# Each client's prerequisites and build, failing with what to install.
+# $src is the source directory.
+prepare_python_client() {  # sets $python
+  # Debian's packages are for Debian's python3, not one first on PATH (pyenv).
+  python=${PYTHON:-/usr/bin/python3}
+  "$python" -c 'import grpc, grpc_tools, google.protobuf' 2>"$work/import.log" \
+    || { cat "$work/import.log"; fail "$python cannot import grpc, grpc_tools and google.protobuf (scripts/setup.sh installs python3-grpc-tools python3-grpcio python3-protobuf)"; }
+  bash "$src/clients/python/generate.sh" >/dev/null || fail "clients/python/generate.sh"
+}
+prepare_node_client() {
+  command -v node >/dev/null || fail "node not found"
+  if [ ! -d "$src/clients/node/node_modules" ]; then
+    (cd "$src/clients/node" && npm ci --no-audit --no-fund) || fail "npm ci in clients/node"
+  fi
+}
+prepare_go_client() {  # prepare_go_client OUTPUT_BINARY
+  for tool in go protoc protoc-gen-go protoc-gen-go-grpc; do
+    command -v "$tool" >/dev/null \
+      || fail "$tool not found (scripts/setup.sh installs golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev)"
+  done
+  bash "$src/clients/go/build.sh" "$1" >/dev/null || fail "clients/go/build.sh"
+}
+
 record() {  # record NAME OK(0|1) DETAIL
   if [ "$2" = 0 ]; then
     echo "ok   $1"; passed=$((passed + 1))
@@ -59,26 +82,7 @@ make_test_certs() {
   local dir=$1
   command -v openssl >/dev/null || fail "openssl not found"
   mkdir -p "$dir"
-  cat >"$dir/openssl.cnf" <<'CNF'
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[v3_ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost,IP:127.0.0.1
-[client]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = clientAuth
-CNF
+  cp "$(dirname "${BASH_SOURCE[0]}")/../security/test_certificates.cnf" "$dir/openssl.cnf"
   local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
   (
     set -e

@@ -7,10 +7,7 @@
 set -euo pipefail
 bin="$1"; src=$(cd "$2" && pwd)
 source "$(dirname "$0")/lib.sh"
-command -v node >/dev/null || fail "node not found"
-if [ ! -d "$src/clients/node/node_modules" ]; then
-  (cd "$src/clients/node" && npm ci --no-audit --no-fund) || fail "npm ci in clients/node"
-fi
+prepare_node_client
 start_server "$bin" "$src"
 rc=0
 node "$src/clients/node/example.js" --target "127.0.0.1:$port" >"$work/out" 2>&1 || rc=$?

@@ -6,11 +6,7 @@
 set -euo pipefail
 bin="$1"; src=$(cd "$2" && pwd)
 source "$(dirname "$0")/lib.sh"
-# Debian's packages are for Debian's python3, not one first on PATH (pyenv).
-python=${PYTHON:-/usr/bin/python3}
-"$python" -c 'import grpc, grpc_tools, google.protobuf' 2>"$work/import.log" \
-  || { cat "$work/import.log"; fail "$python cannot import grpc, grpc_tools and google.protobuf (scripts/setup.sh installs python3-grpc-tools python3-grpcio python3-protobuf)"; }
-bash "$src/clients/python/generate.sh" || fail "clients/python/generate.sh"
+prepare_python_client
 start_server "$bin" "$src"
 rc=0
 "$python" "$src/clients/python/example.py" --target "127.0.0.1:$port" >"$work/out" 2>&1 || rc=$?

@@ -11,20 +11,9 @@ set -euo pipefail
 bin="$1"; src=$(cd "$2" && pwd)
 source "$(dirname "$0")/lib.sh"
 
-python=${PYTHON:-/usr/bin/python3}
-"$python" -c 'import grpc, grpc_tools, google.protobuf' 2>"$work/import.log" \
-  || { cat "$work/import.log"; fail "$python cannot import grpc, grpc_tools and google.protobuf (scripts/setup.sh installs python3-grpc-tools python3-grpcio python3-protobuf)"; }
-command -v node >/dev/null || fail "node not found"
-for tool in go protoc protoc-gen-go protoc-gen-go-grpc; do
-  command -v "$tool" >/dev/null \
-    || fail "$tool not found (scripts/setup.sh installs golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev)"
-done
-
-bash "$src/clients/python/generate.sh" >/dev/null || fail "clients/python/generate.sh"
-if [ ! -d "$src/clients/node/node_modules" ]; then
-  (cd "$src/clients/node" && npm ci --no-audit --no-fund) || fail "npm ci in clients/node"
-fi
-bash "$src/clients/go/build.sh" "$work/go-example" >/dev/null || fail "clients/go/build.sh"
+prepare_python_client
+prepare_node_client
+prepare_go_client "$work/go-example"
 
 tls="$work/tls"
 make_test_certs "$tls"

@@ -45,46 +45,6 @@ constexpr char kServerOneCn[] = "regserve-server-one";
 constexpr char kServerTwoCn[] = "regserve-server-two";
 constexpr char kClientCn[] = "regserve-client";
 
-// openssl configuration: extensions of each certificate, and a minimal
-// `openssl ca` setup (used only for the expired certificate, since OpenSSL
-// 3.0's `x509 -req` cannot set notBefore/notAfter).
-constexpr char kOpensslConfig[] = R"([req]
-distinguished_name = dn
-prompt = no
-[dn]
-CN = unused
-[v3_ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[server_one]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost,IP:127.0.0.1
-[server_two]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost,DNS:regserve-two.test,IP:127.0.0.1
-[client]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature,keyEncipherment
-extendedKeyUsage = clientAuth
-[ca]
-default_ca = test_ca
-[test_ca]
-database = index.txt
-new_certs_dir = issued
-serial = serial.txt
-default_md = sha256
-policy = policy_any
-unique_subject = no
-email_in_dn = no
-[policy_any]
-commonName = supplied
-)";
-
 // Runs a shell command in `dir`, output appended to dir/openssl.log.
 bool Run(const std::string& dir, const std::string& command) {
   const std::string line =
@@ -122,14 +82,16 @@ std::string Sign(const std::string& name, const std::string& ca,
 }
 
 bool GenerateCertificates(const std::string& dir) {
-  std::ofstream(dir + "/openssl.cnf") << kOpensslConfig;
+  std::filesystem::copy_file(
+      regserve::testing::SourcePath("tests/security/test_certificates.cnf"),
+      dir + "/openssl.cnf");
   std::ofstream(dir + "/index.txt");
   std::ofstream(dir + "/serial.txt") << "1000\n";
   std::filesystem::create_directory(dir + "/issued");
   return Run(dir, NewCa("ca", "regserve-test-ca")) &&
          Run(dir, NewCa("other_ca", "unrelated-ca")) &&
          Run(dir, NewKeyAndCsr("server", kServerOneCn)) &&
-         Run(dir, Sign("server", "ca", "server_one")) &&
+         Run(dir, Sign("server", "ca", "server")) &&
          Run(dir, NewKeyAndCsr("server2", kServerTwoCn)) &&
          Run(dir, Sign("server2", "ca", "server_two")) &&
          Run(dir, NewKeyAndCsr("client", kClientCn)) &&
@@ -138,7 +100,7 @@ bool GenerateCertificates(const std::string& dir) {
          Run(dir, Sign("other_client", "other_ca", "client")) &&
          Run(dir, NewKeyAndCsr("expired", "regserve-expired")) &&
          Run(dir,
-             "openssl ca -batch -config openssl.cnf -extensions server_one "
+             "openssl ca -batch -config openssl.cnf -extensions server "
              "-cert ca.pem -keyfile ca.key -in expired.csr -out expired.pem "
              "-startdate 20200101000000Z -enddate 20200102000000Z -notext");
 }
