@@ -1,6 +1,8 @@
 // regserve-bench: load generator for regserve's PredictionService, on gRPC's
 // asynchronous client API, in closed loop (--concurrency) or open loop
 // (--rate).
+#include <atomic>
+#include <csignal>
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -69,6 +71,11 @@ ABSL_FLAG(std::string, tls_server_name, "",
 
 namespace {
 
+// Set by SIGINT or SIGTERM: the run ends early and is still reported.
+std::atomic<bool> stop_requested{false};
+
+void RequestStop(int /*signal*/) { stop_requested.store(true); }
+
 constexpr int kExitOk = 0;
 constexpr int kExitUnreachable = 1;
 constexpr int kExitUsageError = 2;
@@ -82,6 +89,8 @@ constexpr char kUsage[] =
     "  regserve-bench --method=batch --batch_size=10000 --json\n"
     "  regserve-bench --rate=2000 --duration_s=30\n"
     "  regserve-bench --rate=2000 --bad_fraction=0.1 --json\n"
+    "SIGINT or SIGTERM ends the run early; what it measured is still "
+    "reported.\n"
     "Exit codes: 0 run completed (RPC errors are reported), 1 target "
     "unreachable, 2 usage error.";
 
@@ -135,9 +144,12 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << requests.status().message() << "\n";
     return kExitUsageError;
   }
+  std::signal(SIGINT, RequestStop);
+  std::signal(SIGTERM, RequestStop);
   const absl::StatusOr<regserve::client::BenchResult> result =
       regserve::client::RunLoad(options, *requests,
-                                options.quiet ? nullptr : &std::cerr);
+                                options.quiet ? nullptr : &std::cerr,
+                                &stop_requested);
   if (!result.ok()) {
     std::cerr << "error: " << result.status().message() << "\n";
     return kExitUnreachable;

@@ -111,7 +111,9 @@ void BenchWorker::StartClosedLoop() {
 // False, and from then on stopped, once the run's end or --calls is reached.
 bool BenchWorker::ClaimSend(int64_t due_ns) {
   if (stopped_.load(std::memory_order_relaxed)) return false;
-  if (due_ns >= plan_.end_ns) {
+  if (due_ns >= plan_.end_ns ||
+      (plan_.stop_requested != nullptr &&
+       plan_.stop_requested->load(std::memory_order_relaxed))) {
     stopped_.store(true, std::memory_order_release);
     return false;
   }

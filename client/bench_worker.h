@@ -43,6 +43,8 @@ struct RunPlan {
   int64_t start_ns = 0;
   int64_t warmup_end_ns = 0;
   int64_t end_ns = 0;
+  // When set and true, sending stops early (SIGINT/SIGTERM).
+  const std::atomic<bool>* stop_requested = nullptr;
 };
 
 // Counters every worker of a run updates.

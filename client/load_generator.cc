@@ -118,12 +118,14 @@ BenchStats RunWorkers(const RunPlan& plan, std::ostream* progress) {
 
 absl::StatusOr<BenchResult> RunLoad(const BenchOptions& options,
                                     const BenchRequests& requests,
-                                    std::ostream* progress) {
+                                    std::ostream* progress,
+                                    const std::atomic<bool>* stop) {
   absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
       ConnectChannels(options);
   if (!channels.ok()) return channels.status();
   RunPlan plan;
   PlanRun(options, requests, *channels, plan);
+  plan.stop_requested = stop;
   BenchResult result;
   result.stats = RunWorkers(plan, progress);
   result.rows_per_call = requests.rows_per_call;

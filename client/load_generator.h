@@ -10,6 +10,8 @@
 #ifndef REGSERVE_CLIENT_LOAD_GENERATOR_H_
 #define REGSERVE_CLIENT_LOAD_GENERATOR_H_
 
+#include <atomic>
+
 #include <ostream>
 
 #include "absl/status/statusor.h"
@@ -24,11 +26,14 @@ inline constexpr int kConnectTimeoutSeconds = 5;
 
 // Runs the load described by `options` (already validated) with the
 // pre-built `requests`. Progress lines go to `progress` unless it is null.
+// Once `*stop` (if given) turns true, no further call is sent and the run
+// ends when the calls in flight have, as at the end of --duration_s.
 // UNAVAILABLE if a channel does not connect within kConnectTimeoutSeconds;
 // RPC errors during the run are counted in the result, not returned.
 absl::StatusOr<BenchResult> RunLoad(const BenchOptions& options,
                                     const BenchRequests& requests,
-                                    std::ostream* progress);
+                                    std::ostream* progress,
+                                    const std::atomic<bool>* stop = nullptr);
 
 }  // namespace regserve::client
 

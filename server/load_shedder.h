@@ -21,24 +21,29 @@ namespace regserve::server {
 class LoadShedder {
  public:
   using Clock = std::chrono::steady_clock;
+  using NowFunction = Clock::time_point (*)();
 
-  // `max_delay` zero turns shedding off.
-  explicit LoadShedder(absl::Duration max_delay)
-      : max_delay_(absl::ToChronoNanoseconds(max_delay)) {}
+  // `max_delay` zero turns shedding off. `now` reads the clock (tests pass
+  // a fake one).
+  explicit LoadShedder(absl::Duration max_delay, NowFunction now = &Clock::now)
+      : max_delay_(absl::ToChronoNanoseconds(max_delay)),
+        now_(now),
+        drained_at_(now()) {}
 
   // The thread found its queue empty.
-  void MarkDrained() { drained_at_ = Clock::now(); }
+  void MarkDrained() { drained_at_ = now_(); }
 
   // Whether calls picked up now should be refused.
   bool Overloaded() const {
-    return max_delay_.count() > 0 && Clock::now() - drained_at_ > max_delay_;
+    return max_delay_.count() > 0 && now_() - drained_at_ > max_delay_;
   }
 
   absl::Duration max_delay() const { return absl::FromChrono(max_delay_); }
 
  private:
   const std::chrono::nanoseconds max_delay_;
-  Clock::time_point drained_at_ = Clock::now();
+  const NowFunction now_;
+  Clock::time_point drained_at_;
 };
 
 }  // namespace regserve::server

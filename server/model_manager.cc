@@ -60,6 +60,26 @@ absl::StatusOr<ModelManager::Plans> ModelManager::ReadPlans() const {
 }
 
 absl::Status ModelManager::Reconcile() {
+  const absl::Status status = ReconcilePass();
+  absl::MutexLock lock(&mu_);
+  ++passes_;
+  return status;
+}
+
+int64_t ModelManager::completed_passes() const {
+  absl::MutexLock lock(&mu_);
+  return passes_;
+}
+
+bool ModelManager::AwaitPasses(int64_t passes, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto reached = [this, passes]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return passes_ >= passes;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+}
+
+absl::Status ModelManager::ReconcilePass() {
   absl::MutexLock pass(&reconcile_mu_);
   auto plans = ReadPlans();
   auto names = plans.ok()

@@ -61,6 +61,13 @@ class ModelManager {
   // Stops and joins the poller. Idempotent.
   void Stop();
 
+  // Passes completed so far: every Reconcile(), whatever its result.
+  int64_t completed_passes() const;
+  // Blocks until at least `passes` passes have completed (true) or
+  // `timeout` has passed (false). Lets tests and tools wait for the event
+  // "the repository was looked at again" instead of sleeping.
+  bool AwaitPasses(int64_t passes, absl::Duration timeout) const;
+
   // Every known model with its versions' states and its labels.
   void ListModels(regserve::v1::ListModelsResponse* response) const;
   // Why the default model has no serving version (for start-up errors).
@@ -79,6 +86,7 @@ class ModelManager {
   };
   using Plans = absl::flat_hash_map<std::string, ModelPlan>;
 
+  absl::Status ReconcilePass();
   absl::StatusOr<Plans> ReadPlans() const;
   ModelVersions ChooseVersions(const std::string& name, const ModelPlan& plan,
                                const RegistrySnapshot& current);
@@ -115,6 +123,7 @@ class ModelManager {
   std::map<std::string, std::map<int64_t, VersionRecord>> states_
       ABSL_GUARDED_BY(mu_);
   bool wake_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t passes_ ABSL_GUARDED_BY(mu_) = 0;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread poller_;
 };

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/time/clock.h"
@@ -11,6 +12,17 @@
 #include "model/dataset.h"
 
 namespace regserve::testing {
+
+bool WaitUntil(const std::function<bool()>& done, absl::Duration timeout) {
+  const absl::Time end = absl::Now() + timeout;
+  absl::Duration pause = absl::Milliseconds(1);
+  while (!done()) {
+    if (absl::Now() >= end) return false;
+    absl::SleepFor(pause);
+    pause = std::min(2 * pause, absl::Milliseconds(20));
+  }
+  return true;
+}
 
 std::string SourcePath(const std::string& relative) {
   return std::string(REGSERVE_SOURCE_DIR) + "/" + relative;

@@ -4,12 +4,25 @@
 #define REGSERVE_TESTS_TEST_UTIL_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "model/linear_fit.h"
 
 namespace regserve::testing {
+
+// How long a test waits for an event that should take milliseconds. It only
+// bounds a hang: no verdict may depend on it, so it is generous enough for a
+// machine whose cores are all busy with other work.
+inline constexpr absl::Duration kEventTimeout = absl::Seconds(60);
+
+// Polls `done` (every millisecond at first, backing off to 20 ms) until it
+// holds (true) or `timeout` has passed (false). For events a test cannot be
+// told of directly; never a substitute for a condition that can be awaited.
+bool WaitUntil(const std::function<bool()>& done,
+               absl::Duration timeout = kEventTimeout);
 
 // Absolute path of `relative` inside the source tree.
 std::string SourcePath(const std::string& relative);

@@ -8,7 +8,10 @@ work=$(mktemp -d)
   --port_file="$work/port" --model_repository="$src/models" 2>"$work/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
+# shellcheck source=tests/server_process.sh
+. "$(dirname "$0")/../server_process.sh"
+wait_for_port_file "$work/port" "$server" ||
+  { echo "FAIL the server did not start:"; cat "$work/server.log"; exit 1; }
 cli=("$bin/regserve-cli" "--target=127.0.0.1:$(cat "$work/port")")
 failures=0
 check() {  # check NAME WANT_EXIT WANT_SUBSTRING -- command...

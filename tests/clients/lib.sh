@@ -2,6 +2,8 @@
 # free loopback port and checks an example's output line by line. Every
 # example (clients/{python,node,go}) prints the same lines for the same calls.
 
+# shellcheck source=tests/server_process.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../server_process.sh"
 work=$(mktemp -d)
 server=""
 passed=0
@@ -24,10 +26,9 @@ start_server() {  # start_server BIN_DIR SOURCE_DIR [EXTRA_FLAG...]; sets $port
   "$bin/regserve-server" --port=0 --metrics_port=0 --http_port=0 --threads=1 \
     --port_file="$work/port" --model_repository="$src/models" "$@" 2>"$work/server.log" &
   server=$!
-  for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
-  if [ ! -s "$work/port" ]; then
+  if ! wait_for_port_file "$work/port" "$server"; then
     cat "$work/server.log"
-    fail "regserve-server did not write its port within 10 s"
+    fail "regserve-server did not start"
   fi
   port=$(sed -n 1p "$work/port")
 }

@@ -178,9 +178,15 @@ PY
     "${cli[@]}" --feature "$row" predict
   start=$(date +%s.%N)
   kill -TERM "$server_pid"
-  sleep 1
-  expect "after SIGTERM the readiness service is NOT_SERVING" 1 "NOT_SERVING" -- \
-    "${cli[@]}" --service=regserve.v1.PredictionService health
+  # The event itself, not a second's sleep: health turns NOT_SERVING at once
+  # and stays so for DRAIN_SECONDS.
+  not_serving() {
+    local out
+    out=$("${cli[@]}" --service=regserve.v1.PredictionService health 2>&1) || true
+    [[ "$out" == *NOT_SERVING* ]]
+  }
+  expect "after SIGTERM the readiness service turns NOT_SERVING" 0 "" -- \
+    wait_until 30 not_serving
   expect "and calls are still answered while draining" 0 "30.00384338" -- \
     "${cli[@]}" --feature "$row" predict
   rc=0; wait "$server_pid" || rc=$?

@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Helpers shared by the tests in tests/k8s (sourced, not run).
 
+# shellcheck source=tests/server_process.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../server_process.sh"
+
 # No __pycache__ in the source tree when a test imports validate_manifests.
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -24,15 +27,8 @@ start_server() {
   local port_file=$1 log=$2; shift 2
   "$@" --port_file="$port_file" >"$log" 2>&1 &
   server_pid=$!
-  local _
-  for _ in $(seq 300); do
-    [ -s "$port_file" ] && return 0
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "FAIL the server exited at start:"; cat "$log"; return 1
-    fi
-    sleep 0.05
-  done
-  echo "FAIL the server did not start in 15 s:"; cat "$log"; return 1
+  wait_for_port_file "$port_file" "$server_pid" && return 0
+  echo "FAIL the server did not start:"; cat "$log"; return 1
 }
 
 failures=0

@@ -10,8 +10,9 @@ stands for DNS, which would return their two addresses). Checks:
 - without a service config (pick_first, what a plain channel does) every
   call goes to one server: the pinning a ClusterIP causes;
 - with it, calls alternate between the servers (round_robin);
-- after SIGTERM to one server (--drain_seconds=4) no call fails and none
-  reaches it while it drains: healthCheckConfig sees NOT_SERVING first;
+- after SIGTERM to one server (--drain_seconds=10) no call fails and none
+  reaches it while it drains, once the channel's health watch has seen
+  NOT_SERVING (awaited as an event);
 - after it has exited, calls still succeed on the other.
 
 Needs Debian's python3-grpcio (skips, exit 0, without it).
@@ -34,7 +35,22 @@ except ImportError:
     sys.exit(0)
 
 METHOD = "/regserve.v1.PredictionService/ListModels"
+# How long the stopped server keeps answering while NOT_SERVING: far longer
+# than its clients take to hear of it.
+DRAIN_SECONDS = 10
+# Bounds waits for events that take milliseconds: only a hang reaches it.
+HANG_SECONDS = 60
 failures = []
+
+
+def wait_until(condition, seconds=HANG_SECONDS):
+    """Polls condition() until it is true (True) or `seconds` pass (False)."""
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def check(condition, message):
@@ -60,17 +76,15 @@ class Server:
         self.proc = subprocess.Popen(
             [os.path.join(bin_dir, "regserve-server"), "--port=0",
              "--metrics_port=-1", "--http_port=0", "--threads=1",
-             "--drain_seconds=4", "--shutdown_grace_seconds=2",
+             f"--drain_seconds={DRAIN_SECONDS}", "--shutdown_grace_seconds=2",
              "--model_poll_seconds=0",
              "--model_repository=" + os.path.join(src, "models"),
              "--port_file=" + self.port_file],
             stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(300):
-            if os.path.exists(self.port_file):
-                break
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{name} exited at start")
-            time.sleep(0.05)
+        wait_until(lambda: os.path.exists(self.port_file) or
+                   self.proc.poll() is not None)
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{name} exited at start")
         with open(self.port_file) as f:
             lines = f.read().split()
         self.port, self.metrics_port = int(lines[0]), int(lines[1])
@@ -78,7 +92,7 @@ class Server:
     def handled(self):
         """ListModels calls this server answered OK, from its /metrics."""
         url = f"http://127.0.0.1:{self.metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=2) as r:
+        with urllib.request.urlopen(url, timeout=HANG_SECONDS) as r:
             text = r.read().decode()
         total = 0.0
         for line in text.splitlines():
@@ -100,7 +114,7 @@ def calls(channel, n):
     failed = 0
     for _ in range(n):
         try:
-            call(b"", timeout=2)
+            call(b"", timeout=HANG_SECONDS)
         except grpc.RpcError as e:
             print(f"     call failed: {e.code()} {e.details()}")
             failed += 1
@@ -134,15 +148,14 @@ def main(argv):
 
             channel = grpc.insecure_channel(target, options=[
                 ("grpc.service_config", json.dumps(config))])
-            grpc.channel_ready_future(channel).result(timeout=10)
-            deadline = time.time() + 5
-            while time.time() < deadline:     # until both are READY
+            grpc.channel_ready_future(channel).result(timeout=HANG_SECONDS)
+
+            def both_ready():
                 before = (a.handled(), b.handled())
                 calls(channel, 4)
                 after = (a.handled(), b.handled())
-                if all(x > y for x, y in zip(after, before)):
-                    break
-                time.sleep(0.1)
+                return all(x > y for x, y in zip(after, before))
+            check(wait_until(both_ready), "both servers become READY")
             before = (a.handled(), b.handled())
             failed = calls(channel, 20)
             after = (a.handled(), b.handled())
@@ -152,7 +165,17 @@ def main(argv):
                   f"({deltas})")
 
             b.proc.send_signal(signal.SIGTERM)
-            time.sleep(1.0)                   # its health turns NOT_SERVING
+            # Its health turns NOT_SERVING at once and the channel's health
+            # watch hears of it: wait for that event (a batch of calls that
+            # all reach a), not for a span of time. It drains for
+            # DRAIN_SECONDS, far longer than the event takes.
+
+            def only_a_answers():
+                a_before, b_before = a.handled(), b.handled()
+                calls(channel, 4)
+                return a.handled() - a_before == 4 and b.handled() == b_before
+            check(wait_until(only_a_answers),
+                  "the client stops using the draining server")
             b_draining = b.handled()
             a_before = a.handled()
             failed = calls(channel, 20)
@@ -162,7 +185,7 @@ def main(argv):
                   "no call reaches the draining server "
                   f"(a +{a.handled() - a_before}, "
                   f"b +{b.handled() - b_draining})")
-            rc = b.proc.wait(timeout=20)
+            rc = b.proc.wait(timeout=HANG_SECONDS)
             check(rc == 0, f"the drained server exits 0 ({rc})")
             check(calls(channel, 10) == 0,
                   "calls succeed on the remaining server")

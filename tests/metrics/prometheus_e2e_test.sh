@@ -17,11 +17,12 @@ trap cleanup EXIT
 "$bin/regserve-server" --port=0 --metrics_port=-1 --http_port=0 --threads=1 \
   --port_file="$work/ports" --model_repository="$src/models" 2>"$work/server.log" &
 pids+=($!)
-for _ in $(seq 200); do [ -s "$work/ports" ] && break; sleep 0.05; done
+# shellcheck source=tests/server_process.sh
+. "$(dirname "$0")/../server_process.sh"
+wait_for_port_file "$work/ports" "${pids[0]}" ||
+  { echo "FAIL the server did not start:"; cat "$work/server.log"; exit 1; }
 grpc_port=$(sed -n 1p "$work/ports"); metrics_port=$(sed -n 2p "$work/ports")
 
-# A free loopback port for Prometheus's own web server.
-prom_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat > "$work/prometheus.yml" <<YAML
 global:
   scrape_interval: 1s
@@ -31,8 +32,17 @@ scrape_configs:
       - targets: ["127.0.0.1:$metrics_port"]
 YAML
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$work/prometheus.log" 2>&1 &
+  --web.listen-address="127.0.0.1:0" >"$work/prometheus.log" 2>&1 &
 pids+=($!)
+# Its web server binds port 0 and logs the port it got (no port is picked
+# before it is bound, so no other process can take it in between).
+prom_listening() {
+  prom_port=$(sed -n 's/.*msg="Listening on" address=127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+    "$work/prometheus.log" | head -1)
+  [ -n "$prom_port" ]
+}
+wait_until 60 prom_listening ||
+  { echo "FAIL Prometheus did not start:"; tail -20 "$work/prometheus.log"; exit 1; }
 
 calls=25
 row="CRIM=0.00632,ZN=18,INDUS=2.31,CHAS=0,NOX=0.538,RM=6.575,AGE=65.2,DIS=4.09,RAD=1,TAX=296,PTRATIO=15.3,B=396.9,LSTAT=4.98"
@@ -42,7 +52,7 @@ done
 
 query='sum(grpc_server_handled_total{grpc_method="Predict",grpc_code="OK"})'
 got=""
-for _ in $(seq 120); do  # up to 60 s for Prometheus to start and scrape
+for _ in $(seq 240); do  # bounds a hang: Prometheus starts and scrapes in ~2 s
   got=$(curl -sf --get "http://127.0.0.1:$prom_port/api/v1/query" \
           --data-urlencode "query=$query" 2>/dev/null |
         python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' \

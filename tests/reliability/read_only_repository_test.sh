@@ -47,15 +47,22 @@ in_read_only_ns() {
 
 # The subshell becomes unshare, then bash, then the server: one pid.
 (in_read_only_ns "$bin/regserve-server" --model_repository="$work/ro" \
-  --port=0 --metrics_port=0 --http_port=0 --threads=1 \
+  --port=0 --metrics_port=-1 --http_port=0 --threads=1 \
   --model_poll_seconds=0.2 --port_file="$work/port") >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.05; done
-if [ ! -s "$work/port" ]; then
+# shellcheck source=tests/server_process.sh
+. "$src/tests/server_process.sh"
+if ! wait_for_port_file "$work/port" "$server"; then
   echo "FAIL: the server did not start on a read-only repository"
   cat "$work/server.log"; exit 1
 fi
 target="127.0.0.1:$(sed -n 1p "$work/port")"
+metrics="http://127.0.0.1:$(sed -n 2p "$work/port")/metrics"
+# metric_at_least SERIES_PREFIX N: the server's own count has reached N.
+metric_at_least() {
+  curl -sf "$metrics" | awk -v p="$1" -v n="$2" \
+    'index($0, p) == 1 { s += $NF } END { exit !(s >= n) }'
+}
 cli=("$bin/regserve-cli" "--target=$target")
 failures=0
 fail() { echo "FAIL $*"; failures=$((failures + 1)); }
@@ -67,22 +74,27 @@ out=$("${cli[@]}" --feature "$row1" predict 2>&1) || true
 [[ "$out" == *"30.00384338"* ]] && echo "ok   serves from a read-only mount" \
   || fail "predict on a read-only repository: $out"
 
-# 2. A new version under load.
-"$bin/regserve-bench" --target="$target" --concurrency=8 --duration_s=4 \
+# 2. A new version under load. The load runs until stopped (SIGTERM ends
+# regserve-bench's run and it reports); each step waits for its event in the
+# server's own metrics, so the switch happens under load on any machine.
+"$bin/regserve-bench" --target="$target" --concurrency=8 --duration_s=600 \
   --warmup_s=0 --json --quiet > "$work/load.json" &
 load=$!
-sleep 1
+wait_until 60 metric_at_least 'regserve_rows_predicted_total{model="boston_housing",version="1"}' 100 ||
+  fail "the load never reached version 1"
 "$bin/regserve-train" --data="$src/data/boston_housing.csv" --target=MEDV \
   --model_name=boston_housing --repository="$work/repo" --version=2 \
   --ridge_lambda=5 > "$work/train2.log" 2>&1 || fail "publishing version 2 beneath"
-version=""
-for _ in $(seq 100); do
+served_version() {
   version=$("${cli[@]}" metadata 2>/dev/null | awk '/^model:/ {print $NF; exit}')
-  [ "$version" = 2 ] && break
-  sleep 0.05
-done
-[ "$version" = 2 ] && echo "ok   version 2 served through the read-only mount" \
+  [ "$version" = 2 ]
+}
+version=""
+wait_until 60 served_version && echo "ok   version 2 served through the read-only mount" \
   || fail "version 2 not served (metadata says version '$version')"
+wait_until 60 metric_at_least 'regserve_rows_predicted_total{model="boston_housing",version="2"}' 100 ||
+  fail "the load never reached version 2"
+kill -TERM "$load"
 wait "$load" || fail "regserve-bench exited $?"
 python3 - "$work/load.json" <<'EOF' || failures=$((failures + 1))
 import json, sys

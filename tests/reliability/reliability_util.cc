@@ -241,15 +241,19 @@ ServerProcess SpawnServer(const std::string& dir, const std::string& name,
       "--metrics_port=0",
       "--http_port=0",
       "--threads=2",
+      // Shedding depends on scheduling (tests/server/test_server.h).
+      "--max_queue_delay_ms=0",
       "--port_file=" + port_file,
       "--model_repository=" + SourcePath("models")};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   server.pid = Spawn(args, server.log_file, "/dev/null");
   if (server.pid < 0) return server;
-  for (int i = 0; i < 1000 && server.port == 0; ++i) {
+  // The port file is written atomically once the server listens; stop
+  // waiting early if the process exits instead.
+  WaitUntil([&] {
     std::ifstream(port_file) >> server.port;
-    if (server.port == 0) absl::SleepFor(absl::Milliseconds(10));
-  }
+    return server.port != 0 || waitpid(server.pid, nullptr, WNOHANG) != 0;
+  });
   return server;
 }
 

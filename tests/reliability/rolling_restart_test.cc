@@ -68,10 +68,16 @@ class RollingRestartTest : public ::testing::Test {
   // SIGTERM, exit 0, and the server answered exactly what clients got.
   void Stop(const ServerProcess& s) {
     ASSERT_EQ(kill(s.pid, SIGTERM), 0);
-    EXPECT_EQ(WaitForExit(s.pid, absl::Seconds(30)), 0);
-    // Its last answers may still be on their way into the clients' counts.
-    absl::SleepFor(absl::Milliseconds(200));
+    EXPECT_EQ(WaitForExit(s.pid, kEventTimeout), 0);
+    // Its last answers may still be on their way into the clients' counts:
+    // wait until no client call to it is still open (they all end now that
+    // the process is gone).
     absl::MutexLock lock(&mu_);
+    auto settled = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return calls_open_by_port_[s.port] == 0;
+    };
+    EXPECT_TRUE(mu_.AwaitWithTimeout(absl::Condition(&settled), kEventTimeout))
+        << "client calls to port " << s.port << " still open";
     EXPECT_EQ(AnsweredCalls(s.log_file), ok_by_port_[s.port])
         << "server on port " << s.port;
     ok_by_port_.erase(s.port);  // a later server may get the same port
@@ -83,11 +89,8 @@ class RollingRestartTest : public ::testing::Test {
   }
 
   void WaitUntilAnsweredBy(int port, int64_t calls) {
-    const absl::Time end = absl::Now() + absl::Seconds(20);
-    while (AnsweredBy(port) < calls && absl::Now() < end) {
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    EXPECT_GE(AnsweredBy(port), calls) << "port " << port;
+    EXPECT_TRUE(WaitUntil([&] { return AnsweredBy(port) >= calls; }))
+        << "port " << port << " answered only " << AnsweredBy(port);
   }
 
   // One call of request `id` to `port`: Predict of one row for even
@@ -95,9 +98,13 @@ class RollingRestartTest : public ::testing::Test {
   // when a server stops) for odd ones. Counts a wrong answer.
   grpc::Status Call(int c, int64_t id, v1::PredictionService::Stub& stub,
                     int port) {
+    {
+      absl::MutexLock lock(&mu_);
+      ++calls_open_by_port_[port];
+    }
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(10));
+                     absl::ToChronoSeconds(kEventTimeout));
     const double crim = 0.001 * static_cast<double>(id);
     grpc::Status status;
     int64_t wrong = 0;
@@ -130,11 +137,12 @@ class RollingRestartTest : public ::testing::Test {
         }
       }
     }
+    absl::MutexLock lock(&mu_);
     if (status.ok()) {
-      absl::MutexLock lock(&mu_);
       ++ok_by_port_[port];
       wrong_ += wrong;
     }
+    --calls_open_by_port_[port];
     return status;
   }
 
@@ -180,6 +188,8 @@ class RollingRestartTest : public ::testing::Test {
       cancelled_{0}, unexpected_{0};
   absl::Mutex mu_;
   std::map<int, int64_t> ok_by_port_ ABSL_GUARDED_BY(mu_);
+  // Client calls to each port begun and not yet counted.
+  std::map<int, int64_t> calls_open_by_port_ ABSL_GUARDED_BY(mu_);
   int64_t wrong_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

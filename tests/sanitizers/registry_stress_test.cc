@@ -35,11 +35,18 @@ TEST(RegistryStressTest, ReadersAlwaysSeeACompleteVersion) {
   ModelRegistry registry;
   registry.Publish(SnapshotOf(versions[0]));
 
+  // The writer starts only once every reader is reading, and between
+  // rounds of swaps it waits until the readers have read again: however the
+  // threads are scheduled, reads and swaps interleave. (The waits are on
+  // the event itself; their deadline only bounds a hang.)
+  constexpr int kReaders = 4, kRounds = 20, kSwapsPerRound = 100;
   std::atomic<bool> stop{false};
-  std::atomic<int> wrong{0}, reads{0};
+  std::atomic<int> wrong{0}, reads{0}, ready{0};
   std::vector<std::thread> readers;
-  for (int t = 0; t < 4; ++t) {
+  readers.reserve(kReaders);
+  for (int t = 0; t < kReaders; ++t) {
     readers.emplace_back([&] {
+      bool counted = false;
       while (!stop.load()) {
         auto snapshot = registry.Current();
         auto found = snapshot->Find("", 0);
@@ -50,14 +57,26 @@ TEST(RegistryStressTest, ReadersAlwaysSeeACompleteVersion) {
         const int64_t v = (*found)->model.version();
         if ((*found)->model.Predict({1.0, 1.0}) != expected[v - 1]) ++wrong;
         ++reads;
+        if (!counted) {
+          counted = true;
+          ++ready;
+        }
       }
     });
   }
-  for (int i = 0; i < 2000; ++i) registry.Publish(SnapshotOf(versions[i % 2]));
+  ASSERT_TRUE(testing::WaitUntil([&] { return ready.load() == kReaders; }));
+  for (int round = 0; round < kRounds; ++round) {
+    const int reads_before = reads.load();
+    for (int i = 0; i < kSwapsPerRound; ++i) {
+      registry.Publish(SnapshotOf(versions[i % 2]));
+    }
+    ASSERT_TRUE(testing::WaitUntil([&] { return reads.load() > reads_before; }))
+        << "readers made no progress in round " << round;
+  }
   stop = true;
   for (auto& r : readers) r.join();
   EXPECT_EQ(wrong.load(), 0);
-  EXPECT_GT(reads.load(), 0);
+  EXPECT_GE(reads.load(), kReaders + kRounds);
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ TEST(ReloadStressTest, ReadersSeeCompleteVersionsWhileTheManagerReloads) {
   const Predictor predictor(&registry, 1000, nullptr);
 
   std::atomic<bool> stop{false};
-  std::atomic<int> wrong{0}, failed{0}, reads{0};
+  std::atomic<int> wrong{0}, failed{0}, reads{0}, ready{0};
   std::atomic<int64_t> newest_seen{0};
   constexpr int kReaders = 3;
   std::vector<std::thread> readers;
@@ -60,6 +60,7 @@ TEST(ReloadStressTest, ReadersSeeCompleteVersionsWhileTheManagerReloads) {
         batch.mutable_table()->add_values(r);
         batch.mutable_table()->add_values(2);
       }
+      int64_t reads_done = 0;
       while (!stop.load()) {
         v1::PredictResponse answer;
         v1::BatchPredictResponse answers;
@@ -74,21 +75,29 @@ TEST(ReloadStressTest, ReadersSeeCompleteVersionsWhileTheManagerReloads) {
         for (int r = 0; r < answers.predictions_size(); ++r) {
           if (!MatchesItsVersion(answers.predictions(r), bv, r, 2)) ++wrong;
         }
+        ++reads;
+        if (reads_done == 0) ++ready;
+        ++reads_done;
+        // Published last: once the writer sees version v here, this read
+        // of it is already counted.
         int64_t seen = newest_seen.load();
         while (v > seen && !newest_seen.compare_exchange_weak(seen, v)) {
         }
-        ++reads;
       }
     });
   }
+  // Every reader has read version 1 before the first reload, and some
+  // reader has read each version before it is replaced: the interleaving
+  // does not depend on how the threads happen to be scheduled.
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] { return ready.load() == kReaders || failed.load() > 0; }));
   constexpr int kVersions = 40;
   for (int v = 2; v <= kVersions; ++v) {
     testing::PublishTinyModel(repo.path(), "tiny", v, 10.0 * v, 2, 3);
     ASSERT_TRUE(manager.Reconcile().ok());
-    // Let readers take the new version before it is replaced.
-    while (newest_seen.load() < v && failed.load() == 0) {
-      std::this_thread::yield();
-    }
+    ASSERT_TRUE(testing::WaitUntil(
+        [&] { return newest_seen.load() >= v || failed.load() > 0; }))
+        << "no reader took version " << v;
   }
   stop = true;
   for (auto& r : readers) r.join();
@@ -97,7 +106,8 @@ TEST(ReloadStressTest, ReadersSeeCompleteVersionsWhileTheManagerReloads) {
   EXPECT_EQ(newest_seen.load(), kVersions);
   EXPECT_EQ(registry.Current()->Versions("tiny"),
             std::vector<int64_t>{kVersions});
-  EXPECT_GT(reads.load(), kVersions);
+  // kReaders reads of version 1, then at least one of each later version.
+  EXPECT_GE(reads.load(), kReaders + kVersions - 1);
 }
 
 }  // namespace

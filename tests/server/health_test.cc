@@ -5,6 +5,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/server/test_server.h"
+#include "tests/test_util.h"
 
 namespace regserve::server {
 namespace {
@@ -13,9 +14,17 @@ using grpc::health::v1::Health;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
+// A deadline that only bounds a hang: no call or stream here may block
+// forever, whatever the server does wrong.
+std::chrono::system_clock::time_point HangDeadline() {
+  return std::chrono::system_clock::now() +
+         absl::ToChronoSeconds(testing::kEventTimeout);
+}
+
 HealthCheckResponse::ServingStatus Check(Health::Stub& stub,
                                          const std::string& service) {
   grpc::ClientContext ctx;
+  ctx.set_deadline(HangDeadline());
   HealthCheckRequest request;
   request.set_service(service);
   HealthCheckResponse response;
@@ -40,6 +49,7 @@ TEST(HealthTest, ServingThenNotServingWhileDrainingThenGone) {
             HealthCheckResponse::NOT_SERVING);
   {  // Draining still answers calls.
     grpc::ClientContext ctx;
+    ctx.set_deadline(HangDeadline());
     regserve::v1::PredictResponse response;
     EXPECT_TRUE(
         predictions->Predict(&ctx, testing::SeedRequest(), &response).ok());
@@ -59,6 +69,7 @@ TEST(HealthTest, WatchStreamsChangesAndEndsAtShutdown) {
   ASSERT_NE(server, nullptr);
   auto health = Health::NewStub(testing::Connect(server->port()));
   grpc::ClientContext ctx;
+  ctx.set_deadline(HangDeadline());
   HealthCheckRequest request;
   request.set_service("regserve.v1.PredictionService");
   auto stream = health->Watch(&ctx, request);
@@ -82,6 +93,7 @@ TEST(HealthTest, WatchOfUnknownServiceSaysSoAndCancelsCleanly) {
   auto health = Health::NewStub(testing::Connect(server->port()));
   for (int i = 0; i < 20; ++i) {  // watchers that go away are freed
     grpc::ClientContext ctx;
+    ctx.set_deadline(HangDeadline());
     HealthCheckRequest request;
     request.set_service("no.such.Service");
     auto stream = health->Watch(&ctx, request);
@@ -99,6 +111,7 @@ TEST(HealthTest, UnknownServiceIsNotFound) {
   ASSERT_NE(server, nullptr);
   auto health = Health::NewStub(testing::Connect(server->port()));
   grpc::ClientContext ctx;
+  ctx.set_deadline(HangDeadline());
   HealthCheckRequest request;
   request.set_service("no.such.Service");
   HealthCheckResponse response;

@@ -262,10 +262,11 @@ TEST_F(ModelManagerTest, PollerPicksUpVersionsOnRequest) {
   ASSERT_TRUE(m.Reconcile().ok());
   m.StartPolling();
   Publish(2, 20);
+  // The poller's pass after the request is the event awaited; the timeout
+  // only bounds a hang.
+  const int64_t passes = m.completed_passes();
   m.RequestReload();
-  for (int i = 0; i < 500 && Serving() != std::vector<int64_t>{2}; ++i) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
+  ASSERT_TRUE(m.AwaitPasses(passes + 1, testing::kEventTimeout));
   EXPECT_THAT(Serving(), ElementsAre(2));
   m.Stop();
 }

@@ -14,7 +14,7 @@
 namespace regserve::testing {
 
 // Options for a hermetic test server: 127.0.0.1, port 0, metrics off, two
-// threads, the shipped model repository.
+// threads, load shedding off, the shipped model repository.
 server::ServerOptions TestServerOptions();
 
 // Starts the server; fails the test (and returns null) if it cannot.
