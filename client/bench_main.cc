@@ -14,6 +14,7 @@
 #include "client/bench_report.h"
 #include "client/bench_requests.h"
 #include "client/channel_credentials.h"
+#include "client/tls_flags.h"
 #include "client/load_generator.h"
 #include "common/program_usage.h"
 
@@ -58,16 +59,11 @@ ABSL_FLAG(double, bad_fraction, BenchOptions().bad_fraction,
 ABSL_FLAG(bool, json, BenchOptions().json,
           "Print the report as one JSON object.");
 ABSL_FLAG(bool, quiet, BenchOptions().quiet, "No progress lines on stderr.");
-ABSL_FLAG(std::string, tls_ca, "",
-          "PEM CA bundle that signs the server's certificate; set = connect "
-          "with TLS, empty = plaintext.");
-ABSL_FLAG(std::string, tls_cert, "",
-          "PEM client certificate for servers that require one (mutual "
-          "TLS); needs --tls_key and --tls_ca.");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_ca, "", regserve::client::kTlsCaHelp);
+ABSL_FLAG(std::string, tls_cert, "", regserve::client::kTlsCertHelp);
+ABSL_FLAG(std::string, tls_key, "", regserve::client::kTlsKeyHelp);
 ABSL_FLAG(std::string, tls_server_name, "",
-          "Name to verify the server's certificate against instead of the "
-          "--target host (e.g. when connecting by IP address).");
+          regserve::client::kTlsServerNameHelp);
 
 namespace {
 
@@ -114,10 +110,8 @@ BenchOptions OptionsFromFlags() {
   options.bad_fraction = absl::GetFlag(FLAGS_bad_fraction);
   options.json = absl::GetFlag(FLAGS_json);
   options.quiet = absl::GetFlag(FLAGS_quiet);
-  options.tls.ca_file = absl::GetFlag(FLAGS_tls_ca);
-  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
-  options.tls.key_file = absl::GetFlag(FLAGS_tls_key);
-  options.tls.server_name_override = absl::GetFlag(FLAGS_tls_server_name);
+  options.tls = regserve::client::TlsOptionsFromFlags(
+      FLAGS_tls_ca, FLAGS_tls_cert, FLAGS_tls_key, FLAGS_tls_server_name);
   return options;
 }
 

@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "client/cli_commands.h"
+#include "client/tls_flags.h"
 #include "client/cli_options.h"
 #include "client/repeated_flags.h"
 #include "client/status_text.h"
@@ -44,16 +45,11 @@ ABSL_FLAG(std::string, output, CliOptions().output,
           "batch: CSV file for the predictions; empty = stdout.");
 ABSL_FLAG(std::string, service, CliOptions().service,
           "health: service to check; empty = the server as a whole.");
-ABSL_FLAG(std::string, tls_ca, "",
-          "PEM CA bundle that signs the server's certificate; set = connect "
-          "with TLS, empty = plaintext.");
-ABSL_FLAG(std::string, tls_cert, "",
-          "PEM client certificate for servers that require one (mutual "
-          "TLS); needs --tls_key and --tls_ca.");
-ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_ca, "", regserve::client::kTlsCaHelp);
+ABSL_FLAG(std::string, tls_cert, "", regserve::client::kTlsCertHelp);
+ABSL_FLAG(std::string, tls_key, "", regserve::client::kTlsKeyHelp);
 ABSL_FLAG(std::string, tls_server_name, "",
-          "Name to verify the server's certificate against instead of the "
-          "--target host (e.g. when connecting by IP address).");
+          regserve::client::kTlsServerNameHelp);
 
 namespace {
 
@@ -80,10 +76,8 @@ CliOptions OptionsFromFlags() {
   options.input = absl::GetFlag(FLAGS_input);
   options.output = absl::GetFlag(FLAGS_output);
   options.service = absl::GetFlag(FLAGS_service);
-  options.tls.ca_file = absl::GetFlag(FLAGS_tls_ca);
-  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
-  options.tls.key_file = absl::GetFlag(FLAGS_tls_key);
-  options.tls.server_name_override = absl::GetFlag(FLAGS_tls_server_name);
+  options.tls = regserve::client::TlsOptionsFromFlags(
+      FLAGS_tls_ca, FLAGS_tls_cert, FLAGS_tls_key, FLAGS_tls_server_name);
   return options;
 }
 

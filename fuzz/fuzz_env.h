@@ -7,9 +7,9 @@
 
 #include "server/http/json_gateway.h"
 #include "server/metrics/server_metrics.h"
-#include "server/model_manager.h"
-#include "server/model_registry.h"
-#include "server/predictor.h"
+#include "server/repository/model_manager.h"
+#include "server/repository/model_registry.h"
+#include "server/serving/predictor.h"
 
 namespace regserve::fuzz {
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "fuzz/fuzz_check.h"
-#include "server/model_config_reader.h"
-#include "server/version_policy.h"
+#include "server/repository/model_config_reader.h"
+#include "server/repository/version_policy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -1,34 +1,30 @@
-// regserve-server's gRPC server: the PredictionService on the async API with
-// one completion queue and polling thread per configured thread, the
-// standard health service, optional server reflection, Prometheus metrics,
-// and the model manager that keeps models in step with the repository.
+// regserve-server's wiring: builds the pieces (model repository, serving
+// core, gRPC transport, HTTP gateway, security, metrics) and starts and
+// stops them in order. Each piece lives in its own folder; this class only
+// connects them.
 #ifndef REGSERVE_SERVER_REGSERVE_SERVER_H_
 #define REGSERVE_SERVER_REGSERVE_SERVER_H_
 
-#include <array>
 #include <memory>
-#include <thread>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "regserve/v1/prediction_service.grpc.pb.h"
-#include "server/health_service.h"
+#include "server/grpc/completion_queues.h"
+#include "server/grpc/health_service.h"
+#include "server/grpc/service_methods.h"
 #include "server/http/http_server.h"
 #include "server/http/json_gateway.h"
-#include "server/load_shedder.h"
 #include "server/metrics/http_metrics.h"
 #include "server/metrics/metrics_exposer.h"
 #include "server/metrics/server_metrics.h"
-#include "server/model_manager.h"
-#include "server/model_registry.h"
-#include "server/predictor.h"
+#include "server/repository/model_manager.h"
+#include "server/repository/model_registry.h"
 #include "server/security/api_keys.h"
+#include "server/security/call_authorizer.h"
 #include "server/server_options.h"
-#include "server/slot_pool.h"
-#include "server/unary_call.h"
+#include "server/serving/predictor.h"
 
 namespace regserve::server {
 
@@ -63,51 +59,28 @@ class RegserveServer {
 
  private:
   explicit RegserveServer(const ServerOptions& options);
-  void WireMethods();
-  absl::Status WireAuth();
+  absl::Status StartSecurity();
   absl::Status StartMetrics();
+  absl::Status StartGrpc();
   absl::Status StartHttp();
-  static void ApplyConnectionLimits(const ServerOptions& options,
-                                    grpc::ServerBuilder& builder);
-  absl::Status Build();
+  void LogStarted(absl::Duration took) const;
   void OnModelsChanged(bool default_model_serving);
-  void SetServing(bool serving);
-  void PollLoop(grpc::ServerCompletionQueue* cq, LoadShedder* shedder);
-  template <typename Request, typename Response>
-  void ArmSlots(const UnaryMethod<Request, Response>* method);
-  void ArmAllSlots();
 
   const ServerOptions options_;
   // Null when metrics are off. Declared before everything that holds its
   // handles, so it is destroyed after them.
   std::unique_ptr<metrics::ServerMetrics> metrics_;
   std::unique_ptr<metrics::MetricsExposer> exposer_;
-  std::array<metrics::CallMetrics, 5> call_metrics_;
   ModelRegistry registry_;
   ModelManager manager_;
   Predictor predictor_;
+  std::unique_ptr<security::ApiKeyStore> api_keys_;  // null: open
+  std::unique_ptr<security::CallAuthorizer> authorizer_;
   regserve::v1::PredictionService::AsyncService service_;
   HealthService health_;
-  UnaryMethod<grpc::health::v1::HealthCheckRequest,
-              grpc::health::v1::HealthCheckResponse>
-      health_check_;
-  UnaryMethod<regserve::v1::PredictRequest, regserve::v1::PredictResponse>
-      predict_;
-  UnaryMethod<regserve::v1::BatchPredictRequest,
-              regserve::v1::BatchPredictResponse>
-      batch_predict_;
-  UnaryMethod<regserve::v1::GetModelMetadataRequest,
-              regserve::v1::GetModelMetadataResponse>
-      metadata_;
-  UnaryMethod<regserve::v1::ListModelsRequest, regserve::v1::ListModelsResponse>
-      list_models_;
+  ServiceMethods methods_;
+  CompletionQueues queues_;
   std::unique_ptr<grpc::Server> server_;
-  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
-  std::vector<std::thread> pollers_;
-  std::vector<std::unique_ptr<LoadShedder>> shedders_;  // one per queue
-  std::vector<std::unique_ptr<SlotPool>> slot_pools_;   // per method and queue
-  SlotsState slots_state_;
-  std::unique_ptr<security::ApiKeyStore> api_keys_;  // null: open
   std::unique_ptr<metrics::HttpMetrics> http_metrics_;
   std::unique_ptr<http::JsonGateway> gateway_;
   // Declared last: destroyed first, before what its handlers use.

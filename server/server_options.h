@@ -7,7 +7,7 @@
 
 #include "absl/time/time.h"
 #include "server/security/tls_options.h"
-#include "server/version_policy.h"
+#include "server/repository/version_policy.h"
 
 namespace regserve::server {
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -75,19 +76,20 @@ HttpResponse CallWithBody(
   return status.ok() ? Ok(response, name) : Error(status, name);
 }
 
-// The gRPC method an HTTP route stands for, for API key grants.
-const char* GrpcMethodOf(RouteKind kind) {
+// The API method an HTTP route stands for, for API key grants; none for
+// the probes, which never need a key.
+std::optional<security::ApiMethod> ApiMethodOf(RouteKind kind) {
   switch (kind) {
     case RouteKind::kPredict:
-      return "Predict";
+      return security::ApiMethod::kPredict;
     case RouteKind::kBatchPredict:
-      return "BatchPredict";
+      return security::ApiMethod::kBatchPredict;
     case RouteKind::kMetadata:
-      return "GetModelMetadata";
+      return security::ApiMethod::kGetModelMetadata;
     case RouteKind::kListModels:
-      return "ListModels";
+      return security::ApiMethod::kListModels;
     default:
-      return "";
+      return std::nullopt;
   }
 }
 
@@ -95,11 +97,11 @@ const char* GrpcMethodOf(RouteKind kind) {
 
 JsonGateway::JsonGateway(const Predictor* predictor,
                          const ModelManager* manager,
-                         const security::ApiKeyStore* keys,
+                         const security::CallAuthorizer* authorizer,
                          std::function<bool()> ready)
     : predictor_(predictor),
       manager_(manager),
-      keys_(keys),
+      authorizer_(authorizer),
       ready_(std::move(ready)) {}
 
 HttpResponse JsonGateway::Handle(absl::string_view method,
@@ -108,10 +110,10 @@ HttpResponse JsonGateway::Handle(absl::string_view method,
   auto route = MatchRoute(method, path);
   if (!route.ok()) return Error(route.status());
   const char* name = RouteName(route->kind);
-  const char* grpc_method = GrpcMethodOf(route->kind);
-  if (keys_ != nullptr && *grpc_method != '\0') {
+  if (const auto api_method = ApiMethodOf(route->kind);
+      authorizer_ != nullptr && api_method.has_value()) {
     absl::Status allowed =
-        keys_->Authorize(authorization, grpc_method, route->model);
+        authorizer_->Authorize(*api_method, authorization, route->model);
     if (!allowed.ok()) return Error(allowed, name);
   }
   switch (route->kind) {

@@ -10,9 +10,9 @@
 
 #include "absl/strings/string_view.h"
 #include "server/http/http_routes.h"
-#include "server/model_manager.h"
-#include "server/predictor.h"
-#include "server/security/api_keys.h"
+#include "server/repository/model_manager.h"
+#include "server/serving/predictor.h"
+#include "server/security/call_authorizer.h"
 
 namespace regserve::server::http {
 
@@ -25,10 +25,12 @@ struct HttpResponse {
 // Thread-safe. Owns nothing: predictor and manager must outlive it.
 class JsonGateway {
  public:
-  // `keys` may be null (no authentication). `ready` answers /readyz: true
-  // while the default model serves and the server is not draining.
+  // `authorizer` (the same one gRPC calls use) may be null: no
+  // authentication. `ready` answers /readyz: true while the default model
+  // serves and the server is not draining.
   JsonGateway(const Predictor* predictor, const ModelManager* manager,
-              const security::ApiKeyStore* keys, std::function<bool()> ready);
+              const security::CallAuthorizer* authorizer,
+              std::function<bool()> ready);
 
   // `authorization` is the Authorization header ("" if absent); /healthz
   // and /readyz never need it.
@@ -43,7 +45,7 @@ class JsonGateway {
 
   const Predictor* predictor_;
   const ModelManager* manager_;
-  const security::ApiKeyStore* keys_;
+  const security::CallAuthorizer* authorizer_;
   std::function<bool()> ready_;
 };
 

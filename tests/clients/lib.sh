@@ -83,7 +83,7 @@ make_test_certs() {
   local dir=$1
   command -v openssl >/dev/null || fail "openssl not found"
   mkdir -p "$dir"
-  cp "$(dirname "${BASH_SOURCE[0]}")/../security/test_certificates.cnf" "$dir/openssl.cnf"
+  cp "$(dirname "${BASH_SOURCE[0]}")/../server/security/test_certificates.cnf" "$dir/openssl.cnf"
   local ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
   (
     set -e

@@ -21,7 +21,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "gtest/gtest.h"
 #include "tests/reliability/reliability_util.h"
-#include "tests/server/http_test_client.h"
+#include "tests/server/http/http_test_client.h"
 #include "tests/server/test_server.h"
 #include "tests/test_util.h"
 
@@ -465,7 +465,7 @@ TEST_F(ClientFaultsTest, MalformedProtobufGetsAnErrorStatus) {
 // the slow answers must arrive intact; those cancelled unread must free
 // their server slot.
 // Load shedding off: a burst of 16 big requests may otherwise be shed
-// (RESOURCE_EXHAUSTED, tests/security/load_shedding_test.cc), and here every
+// (RESOURCE_EXHAUSTED, tests/server/security/load_shedding_test.cc), and here every
 // slow call must reach its handler and be answered.
 class SlowReaderTest : public ClientFaultsTest {
  protected:

@@ -19,7 +19,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "server/version_loader.h"
+#include "server/repository/version_loader.h"
 #include "tests/server/test_server.h"
 #include "tests/test_util.h"
 

@@ -18,7 +18,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "server/version_loader.h"
+#include "server/repository/version_loader.h"
 #include "tests/reliability/reliability_util.h"
 #include "tests/server/test_server.h"
 #include "tests/test_util.h"

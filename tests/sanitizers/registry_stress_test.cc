@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/model_registry.h"
-#include "server/version_loader.h"
+#include "server/repository/model_registry.h"
+#include "server/repository/version_loader.h"
 #include "tests/test_util.h"
 
 namespace regserve::server {

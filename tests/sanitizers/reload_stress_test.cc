@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/model_manager.h"
-#include "server/model_registry.h"
-#include "server/predictor.h"
+#include "server/repository/model_manager.h"
+#include "server/repository/model_registry.h"
+#include "server/serving/predictor.h"
 #include "tests/test_util.h"
 
 namespace regserve::server {

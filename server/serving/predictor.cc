@@ -1,0 +1,156 @@
+#include "server/serving/predictor.h"
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "server/serving/feature_mapper.h"
+#include "server/serving/metadata_builder.h"
+#include "server/serving/request_validation.h"
+
+namespace regserve::server {
+namespace {
+
+using Row = absl::InlinedVector<double, 32>;
+
+void SetSpec(const model::LinearModel& model, regserve::v1::ModelSpec* spec) {
+  spec->set_name(model.name());
+  spec->set_version(model.version());
+}
+
+void SetInterval(const model::Interval& in, regserve::v1::Interval* out) {
+  out->set_lower(in.lower);
+  out->set_upper(in.upper);
+}
+
+}  // namespace
+
+Predictor::Predictor(const ModelRegistry* registry, int64_t max_batch_rows,
+                     metrics::ServerMetrics* metrics)
+    : registry_(registry),
+      max_batch_rows_(max_batch_rows),
+      batch_rows_(metrics == nullptr ? nullptr : &metrics->batch_rows()) {}
+
+absl::Status Predictor::Predict(const regserve::v1::PredictRequest& request,
+                                regserve::v1::PredictResponse* response) const {
+  RETURN_IF_ERROR(ValidateModelSpec(request.model_spec()));
+  RETURN_IF_ERROR(ValidateIntervalLevel(request.interval_level()));
+  const auto snapshot = registry_->Current();
+  ASSIGN_OR_RETURN(const ServedModel* served,
+                   snapshot->Find(request.model_spec().name(),
+                                  request.model_spec().version(),
+                                  request.model_spec().version_label()));
+  const model::LinearModel& model = served->model;
+  Row row(model.num_features());
+  RETURN_IF_ERROR(
+      MapNamedFeatures(model, request.features(), "", absl::MakeSpan(row)));
+
+  const double prediction = model.Predict(row);
+  response->set_prediction(prediction);
+  SetSpec(model, response->mutable_model_spec());
+  if (served->metrics) served->metrics->RecordRow(row, prediction);
+  if (request.interval_level() > 0) {
+    SetInterval(model.PredictionInterval(row, request.interval_level()),
+                response->mutable_interval());
+  }
+  if (request.explain()) {
+    Row contributions(model.num_features());
+    model.Contributions(row, absl::MakeSpan(contributions));
+    auto& out = *response->mutable_contributions();
+    for (int j = 0; j < model.num_features(); ++j) {
+      out[model.feature_names()[j]] = contributions[j];
+    }
+    response->set_baseline(model.Baseline());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Predictor::BatchPredict(
+    const regserve::v1::BatchPredictRequest& request,
+    regserve::v1::BatchPredictResponse* response) const {
+  RETURN_IF_ERROR(ValidateModelSpec(request.model_spec()));
+  RETURN_IF_ERROR(ValidateIntervalLevel(request.interval_level()));
+  RETURN_IF_ERROR(ValidateBatchShape(request, max_batch_rows_));
+  const auto snapshot = registry_->Current();
+  ASSIGN_OR_RETURN(const ServedModel* served,
+                   snapshot->Find(request.model_spec().name(),
+                                  request.model_spec().version(),
+                                  request.model_spec().version_label()));
+  SetSpec(served->model, response->mutable_model_spec());
+  RETURN_IF_ERROR(request.rows_size() > 0
+                      ? PredictRows(*served, request, response)
+                      : PredictTable(*served, request, response));
+  if (batch_rows_ != nullptr)
+    batch_rows_->Observe(response->predictions_size());
+  return absl::OkStatus();
+}
+
+absl::Status Predictor::PredictRows(
+    const ServedModel& served, const regserve::v1::BatchPredictRequest& request,
+    regserve::v1::BatchPredictResponse* response) const {
+  const model::LinearModel& model = served.model;
+  const double level = request.interval_level();
+  Row row(model.num_features());
+  response->mutable_predictions()->Reserve(request.rows_size());
+  for (int r = 0; r < request.rows_size(); ++r) {
+    RETURN_IF_ERROR(MapNamedFeatures(model, request.rows(r).features(),
+                                     absl::StrCat("rows[", r, "]"),
+                                     absl::MakeSpan(row)));
+    const double prediction = model.Predict(row);
+    response->add_predictions(prediction);
+    if (served.metrics) served.metrics->RecordRow(row, prediction);
+    if (level > 0) {
+      SetInterval(model.PredictionInterval(row, level),
+                  response->add_intervals());
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Predictor::PredictTable(
+    const ServedModel& served, const regserve::v1::BatchPredictRequest& request,
+    regserve::v1::BatchPredictResponse* response) const {
+  const model::LinearModel& model = served.model;
+  const regserve::v1::Table& table = request.table();
+  ASSIGN_OR_RETURN(TableLayout layout, MapTableColumns(model, table));
+  const int cols = table.columns_size();
+  // Eigen works in place over the request's packed values and writes
+  // straight into the response's packed predictions: no copies.
+  Eigen::Map<const model::RowMajorMatrix> x(table.values().data(), layout.rows,
+                                            cols);
+  response->mutable_predictions()->Resize(static_cast<int>(layout.rows), 0.0);
+  Eigen::Map<Eigen::VectorXd> out(
+      response->mutable_predictions()->mutable_data(), layout.rows);
+  if (layout.in_model_order) {
+    model.PredictBatch(x, out);
+  } else {
+    model.PredictPermuted(x, layout.column_to_feature, out);
+  }
+  if (served.metrics) {
+    served.metrics->RecordTable(x, layout.column_to_feature, out);
+  }
+  if (request.interval_level() > 0) {
+    Row row(model.num_features());
+    response->mutable_intervals()->Reserve(static_cast<int>(layout.rows));
+    for (int64_t r = 0; r < layout.rows; ++r) {
+      GatherTableRow(table, layout, r, absl::MakeSpan(row));
+      SetInterval(model.PredictionInterval(row, request.interval_level()),
+                  response->add_intervals());
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Predictor::GetModelMetadata(
+    const regserve::v1::GetModelMetadataRequest& request,
+    regserve::v1::GetModelMetadataResponse* response) const {
+  RETURN_IF_ERROR(ValidateModelSpec(request.model_spec()));
+  const auto snapshot = registry_->Current();
+  ASSIGN_OR_RETURN(const ServedModel* served,
+                   snapshot->Find(request.model_spec().name(),
+                                  request.model_spec().version(),
+                                  request.model_spec().version_label()));
+  FillMetadata(*served, snapshot->Versions(served->model.name()), response);
+  return absl::OkStatus();
+}
+
+}  // namespace regserve::server
