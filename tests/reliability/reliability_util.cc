@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -32,14 +34,87 @@ int OpenFds() {
   return n - 1;  // the iterator's own descriptor
 }
 
-int WaitForFdsAtMost(int limit, absl::Duration timeout) {
-  const absl::Time end = absl::Now() + timeout;
-  int fds = OpenFds();
-  while (fds > limit && absl::Now() < end) {
-    absl::SleepFor(absl::Milliseconds(20));
-    fds = OpenFds();
+namespace {
+
+struct TcpSocket {
+  int local_port = 0;
+  int remote_port = 0;
+  std::string state;  // hex, as the kernel prints it: 0A = LISTEN
+};
+
+int PortOf(const std::string& address) {
+  const auto colon = address.rfind(':');
+  return colon == std::string::npos
+             ? 0
+             : std::stoi(address.substr(colon + 1), nullptr, 16);
+}
+
+// Socket inode -> its TCP socket, from /proc/net/tcp{,6}.
+std::map<std::string, TcpSocket> TcpSockets() {
+  std::map<std::string, TcpSocket> sockets;
+  for (const char* table : {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retr, uid,
+          timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retr >>
+          uid >> timeout >> inode;
+      sockets[inode] = {PortOf(local), PortOf(remote), state};
+    }
+  }
+  return sockets;
+}
+
+// This process's descriptors: number -> target ("socket:[inode]", a path).
+std::map<std::string, std::string> OwnDescriptors() {
+  std::map<std::string, std::string> fds;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    std::error_code link_ec;
+    fds[it->path().filename().string()] =
+        std::filesystem::read_symlink(it->path(), link_ec).string();
   }
   return fds;
+}
+
+// The inode of a "socket:[inode]" target, or "".
+std::string SocketInode(const std::string& target) {
+  if (target.rfind("socket:[", 0) != 0) return "";
+  return target.substr(8, target.size() - 9);
+}
+
+}  // namespace
+
+int ServerConnections(int port) {
+  const std::map<std::string, TcpSocket> sockets = TcpSockets();
+  int n = 0;
+  for (const auto& [fd, target] : OwnDescriptors()) {
+    auto s = sockets.find(SocketInode(target));
+    if (s != sockets.end() && s->second.local_port == port &&
+        s->second.state != "0A") {
+      ++n;
+    }
+  }
+  return n;
+}
+
+std::string DescribeFds() {
+  const std::map<std::string, TcpSocket> sockets = TcpSockets();
+  std::string out;
+  for (const auto& [fd, target] : OwnDescriptors()) {
+    out += fd + " -> " + target;
+    if (auto s = sockets.find(SocketInode(target)); s != sockets.end()) {
+      out += " port " + std::to_string(s->second.local_port) + " -> port " +
+             std::to_string(s->second.remote_port) + " (state " +
+             s->second.state + ")";
+    }
+    out += "\n";
+  }
+  return out;
 }
 
 regserve::v1::BatchPredictRequest BigTable(int rows) {

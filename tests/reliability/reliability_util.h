@@ -18,9 +18,14 @@ namespace regserve::testing {
 // Open descriptors of this process (entries of /proc/self/fd).
 int OpenFds();
 
-// Waits (bounded by `timeout`) until OpenFds() <= `limit`; returns the last
-// count seen.
-int WaitForFdsAtMost(int limit, absl::Duration timeout);
+// Connections the server listening on `port` in this process holds open:
+// this process's TCP sockets whose local port is `port`, the listener
+// excluded. (The client channels of the same process have other local
+// ports, and gRPC's client-side descriptors are not counted.)
+int ServerConnections(int port);
+// One line per open descriptor: its number and target; for TCP sockets also
+// the local and remote address (from /proc/net/tcp). For failure messages.
+std::string DescribeFds();
 
 // A BatchPredict table of `rows` copies of Boston row 1.
 regserve::v1::BatchPredictRequest BigTable(int rows);
