@@ -7,9 +7,9 @@
 #include "google/protobuf/arena.h"
 #include "model/artifact.h"
 #include "model/artifact_store.h"
-#include "server/serving/feature_mapper.h"
 #include "server/metrics/server_metrics.h"
 #include "server/repository/model_manager.h"
+#include "server/serving/feature_mapper.h"
 #include "server/serving/predictor.h"
 
 namespace regserve::bench {

@@ -14,8 +14,8 @@
 #include "client/bench_report.h"
 #include "client/bench_requests.h"
 #include "client/channel_credentials.h"
-#include "client/tls_flags.h"
 #include "client/load_generator.h"
+#include "client/tls_flags.h"
 #include "common/program_usage.h"
 
 using regserve::client::BenchOptions;

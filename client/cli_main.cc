@@ -10,10 +10,10 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "client/cli_commands.h"
-#include "client/tls_flags.h"
 #include "client/cli_options.h"
 #include "client/repeated_flags.h"
 #include "client/status_text.h"
+#include "client/tls_flags.h"
 #include "common/program_usage.h"
 
 using regserve::client::CliOptions;

@@ -11,7 +11,6 @@
 #define REGSERVE_CLIENT_LOAD_GENERATOR_H_
 
 #include <atomic>
-
 #include <ostream>
 
 #include "absl/status/statusor.h"

@@ -62,9 +62,9 @@ absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
 }
 
 void RegserveServer::LogStarted(absl::Duration took) const {
-  LOG(INFO) << "regserve-server listening on " << options_.host << ":"
-            << port_ << " (" << security::DescribeTransport(options_.tls)
-            << ", " << queues_.size() << " threads, reflection "
+  LOG(INFO) << "regserve-server listening on " << options_.host << ":" << port_
+            << " (" << security::DescribeTransport(options_.tls) << ", "
+            << queues_.size() << " threads, reflection "
             << (options_.reflection ? "on" : "off") << ", metrics "
             << (metrics_port() ? absl::StrCat("on :", metrics_port())
                                : std::string("off"))
@@ -72,9 +72,9 @@ void RegserveServer::LogStarted(absl::Duration took) const {
             << (http_port() ? absl::StrCat("on :", http_port())
                             : std::string("off"))
             << ", models polled every "
-            << absl::FormatDuration(options_.model_poll_interval)
-            << ", policy " << options_.version_policy.ToString()
-            << "), ready in " << absl::ToDoubleMilliseconds(took) << " ms";
+            << absl::FormatDuration(options_.model_poll_interval) << ", policy "
+            << options_.version_policy.ToString() << "), ready in "
+            << absl::ToDoubleMilliseconds(took) << " ms";
 }
 
 absl::Status RegserveServer::StartSecurity() {
@@ -147,11 +147,10 @@ absl::Status RegserveServer::StartGrpc() {
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   ApplyConnectionLimits(options_, builder);
   builder.SetOption(std::make_unique<ReflectionOption>(options_.reflection));
-  queues_.AddTo(builder,
-                options_.threads > 0
-                    ? options_.threads
-                    : static_cast<int>(
-                          std::max(1u, std::thread::hardware_concurrency())));
+  queues_.AddTo(builder, options_.threads > 0
+                             ? options_.threads
+                             : static_cast<int>(std::max(
+                                   1u, std::thread::hardware_concurrency())));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(
@@ -193,8 +192,8 @@ void RegserveServer::Shutdown() {
                     absl::ToChronoMilliseconds(options_.shutdown_grace));
   queues_.Shutdown();
   shut_down_ = true;
-  LOG(INFO) << "shut down after answering "
-            << queues_.state().answered.load() << " calls";
+  LOG(INFO) << "shut down after answering " << queues_.state().answered.load()
+            << " calls";
 }
 
 RegserveServer::~RegserveServer() { Shutdown(); }

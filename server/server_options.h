@@ -6,8 +6,8 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "server/security/tls_options.h"
 #include "server/repository/version_policy.h"
+#include "server/security/tls_options.h"
 
 namespace regserve::server {
 

@@ -39,9 +39,10 @@ void CompletionQueues::Arm(const ServiceMethods& methods,
 
 void CompletionQueues::StartPolling() {
   for (size_t i = 0; i < queues_.size(); ++i) {
-    pollers_.emplace_back([cq = queues_[i].get(), shedder = shedders_[i].get()] {
-      PollCompletionQueue(cq, shedder);
-    });
+    pollers_.emplace_back(
+        [cq = queues_[i].get(), shedder = shedders_[i].get()] {
+          PollCompletionQueue(cq, shedder);
+        });
   }
 }
 

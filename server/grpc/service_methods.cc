@@ -24,8 +24,8 @@ void CheckModelCalls(const security::CallAuthorizer* authorizer,
                      UnaryMethod<Request, Response>& method) {
   method.authorize = [authorizer, api_method](const grpc::ServerContext& ctx,
                                               const Request& request) {
-    return ToGrpcStatus(authorizer->Authorize(
-        api_method, AuthorizationOf(ctx), request.model_spec().name()));
+    return ToGrpcStatus(authorizer->Authorize(api_method, AuthorizationOf(ctx),
+                                              request.model_spec().name()));
   };
 }
 

@@ -26,8 +26,8 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/async_unary_call.h"
 #include "server/grpc/load_shedder.h"
-#include "server/metrics/call_metrics.h"
 #include "server/grpc/slot_pool.h"
+#include "server/metrics/call_metrics.h"
 
 namespace regserve::server {
 

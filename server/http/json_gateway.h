@@ -11,8 +11,8 @@
 #include "absl/strings/string_view.h"
 #include "server/http/http_routes.h"
 #include "server/repository/model_manager.h"
-#include "server/serving/predictor.h"
 #include "server/security/call_authorizer.h"
+#include "server/serving/predictor.h"
 
 namespace regserve::server::http {
 

@@ -30,12 +30,12 @@ void VersionStates::EndLoad(const std::string& name, int64_t version,
                             const std::string& stamp,
                             const absl::Status& error) {
   absl::MutexLock lock(&mu_);
-  states_[name][version] =
-      error.ok() ? Record{v1::VERSION_STATE_AVAILABLE, "", "", {}}
-                 : Record{v1::VERSION_STATE_FAILED,
-                          std::string(error.message()),
-                          stamp,
-                          {}};
+  states_[name][version] = error.ok()
+                               ? Record{v1::VERSION_STATE_AVAILABLE, "", "", {}}
+                               : Record{v1::VERSION_STATE_FAILED,
+                                        std::string(error.message()),
+                                        stamp,
+                                        {}};
 }
 
 void VersionStates::RecordPublished(const RegistrySnapshot& before,

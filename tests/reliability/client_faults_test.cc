@@ -475,8 +475,8 @@ TEST_F(ClientFaultsTest, MalformedProtobufGetsAnErrorStatus) {
 // the slow answers must arrive intact; those cancelled unread must free
 // their server slot.
 // Load shedding off: a burst of 16 big requests may otherwise be shed
-// (RESOURCE_EXHAUSTED, tests/server/security/load_shedding_test.cc), and here every
-// slow call must reach its handler and be answered.
+// (RESOURCE_EXHAUSTED, tests/server/security/load_shedding_test.cc), and here
+// every slow call must reach its handler and be answered.
 class SlowReaderTest : public ClientFaultsTest {
  protected:
   void AdjustOptions(server::ServerOptions& options) override {

@@ -166,8 +166,8 @@ class ModelFaultsTest : public ::testing::Test {
       calls_before = calls_;
     }
     server::ModelManager& manager = server_->manager();
-    ASSERT_TRUE(manager.AwaitPasses(
-        manager.completed_passes() + kSeveralPolls, kEventTimeout))
+    ASSERT_TRUE(manager.AwaitPasses(manager.completed_passes() + kSeveralPolls,
+                                    kEventTimeout))
         << "the server stopped polling its repository";
     ASSERT_TRUE(WaitUntil([&] {
       absl::MutexLock lock(&mu_);

@@ -58,8 +58,8 @@ std::map<std::string, TcpSocket> TcpSockets() {
     std::getline(in, line);  // header
     while (std::getline(in, line)) {
       std::istringstream fields(line);
-      std::string slot, local, remote, state, queues, timer, retr, uid,
-          timeout, inode;
+      std::string slot, local, remote, state, queues, timer, retr, uid, timeout,
+          inode;
       fields >> slot >> local >> remote >> state >> queues >> timer >> retr >>
           uid >> timeout >> inode;
       sockets[inode] = {PortOf(local), PortOf(remote), state};
@@ -311,14 +311,10 @@ ServerProcess SpawnServer(const std::string& dir, const std::string& name,
   server.log_file = dir + "/" + name + ".log";
   const std::string port_file = dir + "/" + name + ".port";
   std::vector<std::string> args = {
-      std::string(REGSERVE_BINARY_DIR) + "/bin/regserve-server",
-      "--port=0",
-      "--metrics_port=0",
-      "--http_port=0",
-      "--threads=2",
+      std::string(REGSERVE_BINARY_DIR) + "/bin/regserve-server", "--port=0",
+      "--metrics_port=0", "--http_port=0", "--threads=2",
       // Shedding depends on scheduling (tests/server/test_server.h).
-      "--max_queue_delay_ms=0",
-      "--port_file=" + port_file,
+      "--max_queue_delay_ms=0", "--port_file=" + port_file,
       "--model_repository=" + SourcePath("models")};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   server.pid = Spawn(args, server.log_file, "/dev/null");

@@ -95,9 +95,10 @@ TEST(ReloadStressTest, ReadersSeeCompleteVersionsWhileTheManagerReloads) {
   for (int v = 2; v <= kVersions; ++v) {
     testing::PublishTinyModel(repo.path(), "tiny", v, 10.0 * v, 2, 3);
     ASSERT_TRUE(manager.Reconcile().ok());
-    ASSERT_TRUE(testing::WaitUntil(
-        [&] { return newest_seen.load() >= v || failed.load() > 0; }))
-        << "no reader took version " << v;
+    ASSERT_TRUE(testing::WaitUntil([&] {
+      return newest_seen.load() >= v || failed.load() > 0;
+    })) << "no reader took version "
+        << v;
   }
   stop = true;
   for (auto& r : readers) r.join();

@@ -54,10 +54,12 @@ TEST(HttpErrorsTest, GoogleApiMapping) {
 TEST(HttpErrorsTest, InvalidUtf8InMessagesIsReplaced) {
   const std::string body =
       ErrorJson(absl::InvalidArgumentError("bad body \xc0\xba here"));
-  EXPECT_EQ(body,
-            R"({"code":3,"status":"INVALID_ARGUMENT","message":"bad body ?? here"})");
-  EXPECT_EQ(ErrorJson(absl::NotFoundError("caf\xc3\xa9")),
-            "{\"code\":5,\"status\":\"NOT_FOUND\",\"message\":\"caf\xc3\xa9\"}");
+  EXPECT_EQ(
+      body,
+      R"({"code":3,"status":"INVALID_ARGUMENT","message":"bad body ?? here"})");
+  EXPECT_EQ(
+      ErrorJson(absl::NotFoundError("caf\xc3\xa9")),
+      "{\"code\":5,\"status\":\"NOT_FOUND\",\"message\":\"caf\xc3\xa9\"}");
 }
 
 }  // namespace

@@ -157,10 +157,9 @@ TEST_F(ModelLifecycleTest, ReloadUnderLoadFailsNoCall) {
   // A new version goes live once a poll sees it. How long that takes is
   // printed, not asserted: it is a figure of the machine's load.
   PublishVersion(2, 20);
-  EXPECT_TRUE(WaitFor("version 2 served after publishing",
-                      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-                        return last() == 2;
-                      }));
+  EXPECT_TRUE(WaitFor(
+      "version 2 served after publishing",
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return last() == 2; }));
 
   // A corrupt version 3 never serves; version 2 keeps answering.
   fs::create_directories(repo_.path() + "/tiny/.tmp3");
@@ -172,17 +171,14 @@ TEST_F(ModelLifecycleTest, ReloadUnderLoadFailsNoCall) {
 
   // Removing version 2 rolls back to version 1 (kept loaded by its label).
   fs::remove_all(repo_.path() + "/tiny/2");
-  EXPECT_TRUE(WaitFor("rolled back to version 1",
-                      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-                        return last() == 1;
-                      }));
+  EXPECT_TRUE(WaitFor(
+      "rolled back to version 1",
+      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return last() == 1; }));
 
   // Moving the label moves label callers atomically.
   PublishVersion(4, 40);
-  EXPECT_TRUE(WaitFor("version 4 served",
-                      [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-                        return last() == 4;
-                      }));
+  EXPECT_TRUE(WaitFor("version 4 served", [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(
+                                              mu_) { return last() == 4; }));
   WriteConfig(4);
   EXPECT_TRUE(WaitFor("label moved to version 4",
                       [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {

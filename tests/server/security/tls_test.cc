@@ -82,9 +82,9 @@ std::string Sign(const std::string& name, const std::string& ca,
 }
 
 bool GenerateCertificates(const std::string& dir) {
-  std::filesystem::copy_file(
-      regserve::testing::SourcePath("tests/server/security/test_certificates.cnf"),
-      dir + "/openssl.cnf");
+  std::filesystem::copy_file(regserve::testing::SourcePath(
+                                 "tests/server/security/test_certificates.cnf"),
+                             dir + "/openssl.cnf");
   std::ofstream(dir + "/index.txt");
   std::ofstream(dir + "/serial.txt") << "1000\n";
   std::filesystem::create_directory(dir + "/issued");
