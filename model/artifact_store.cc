@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <system_error>
 
@@ -57,16 +58,35 @@ std::string ArtifactPath(const std::string& repository, const std::string& name,
       .string();
 }
 
-absl::StatusOr<std::vector<std::string>> ListModelNames(
-    const std::string& repository) {
+namespace {
+
+// Calls `visit` with the file name of every directory (or symlink to one)
+// directly in `dir`, without ever throwing: std::filesystem's throwing
+// overloads (range-for increments, is_directory() without an error code)
+// would turn a symlink loop or a vanishing entry into an exception on a
+// server thread.
+std::error_code ForEachSubdirectory(
+    const fs::path& dir, const std::function<void(const std::string&)>& visit) {
   std::error_code ec;
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(repository, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_directory() && !name.empty() && name[0] != '.') {
-      names.push_back(name);
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::error_code entry_ec;
+    if (it->is_directory(entry_ec) && !entry_ec) {
+      visit(it->path().filename().string());
     }
   }
+  return ec;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ListModelNames(
+    const std::string& repository) {
+  std::vector<std::string> names;
+  const std::error_code ec =
+      ForEachSubdirectory(repository, [&](const std::string& name) {
+        if (!name.empty() && name[0] != '.') names.push_back(name);
+      });
   if (ec) {
     return absl::NotFoundError(absl::StrCat("cannot read model repository ",
                                             repository, ": ", ec.message()));
@@ -75,19 +95,22 @@ absl::StatusOr<std::vector<std::string>> ListModelNames(
   return names;
 }
 
-absl::StatusOr<std::vector<int64_t>> ListVersions(const std::string& repository,
-                                                  const std::string& name) {
+absl::StatusOr<std::vector<int64_t>> ListVersions(
+    const std::string& repository, const std::string& name,
+    std::vector<std::string>* non_canonical) {
   std::vector<int64_t> versions;
   const fs::path dir = fs::path(repository) / name;
   std::error_code ec;
   if (!fs::exists(dir, ec)) return versions;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  ec = ForEachSubdirectory(dir, [&](const std::string& entry) {
     int64_t v;
-    if (entry.is_directory() &&
-        absl::SimpleAtoi(entry.path().filename().string(), &v) && v > 0) {
+    if (!absl::SimpleAtoi(entry, &v) || v <= 0) return;
+    if (entry == std::to_string(v)) {
       versions.push_back(v);
+    } else if (non_canonical != nullptr) {
+      non_canonical->push_back(entry);
     }
-  }
+  });
   if (ec) {
     return absl::InternalError(
         absl::StrCat("cannot list ", dir.string(), ": ", ec.message()));

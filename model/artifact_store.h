@@ -22,10 +22,16 @@ std::string ArtifactPath(const std::string& repository, const std::string& name,
 absl::StatusOr<std::vector<std::string>> ListModelNames(
     const std::string& repository);
 
-// Published versions of `name`: directories named by a positive integer,
-// ascending. Other entries (temporary publish directories) are ignored.
-absl::StatusOr<std::vector<int64_t>> ListVersions(const std::string& repository,
-                                                  const std::string& name);
+// Published versions of `name`: directories named by a positive integer in
+// canonical form ("2", not "0002" or "+2": the name a version's path is
+// built from), ascending. Other entries (temporary publish directories) are
+// ignored; directories named by a non-canonical number are ignored too and,
+// when `non_canonical` is given, their names are added to it so the caller
+// can say so. Never throws: a symlink loop or an unreadable entry is
+// skipped, an unreadable directory is an error.
+absl::StatusOr<std::vector<int64_t>> ListVersions(
+    const std::string& repository, const std::string& name,
+    std::vector<std::string>* non_canonical = nullptr);
 
 // One more than the highest published version, or 1.
 absl::StatusOr<int64_t> NextFreeVersion(const std::string& repository,

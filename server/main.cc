@@ -74,7 +74,13 @@ ABSL_FLAG(std::string, api_keys_file, "",
           "proto/regserve/config/v1/api_keys.proto); re-read on SIGHUP. "
           "Empty = no authentication.");
 ABSL_FLAG(bool, auth_health, false,
-          "With --api_keys_file, require a key for health checks too.");
+          "With --api_keys_file, require a key for health checks (Check and "
+          "Watch) too.");
+ABSL_FLAG(bool, allow_plaintext_api_keys, false,
+          "Let --api_keys_file work over plaintext (gRPC without --tls_cert, "
+          "or the HTTP gateway): only where TLS ends in front of regserve "
+          "or the network is trusted. Without it the server refuses to "
+          "start with keys that would travel in clear.");
 ABSL_FLAG(int, max_concurrent_streams, 100,
           "Concurrent calls one connection may have open.");
 ABSL_FLAG(int, max_calls_per_method, 1024,
@@ -142,6 +148,8 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
   options.tls.reload_interval =
       absl::Seconds(absl::GetFlag(FLAGS_tls_reload_seconds));
   options.auth_health = absl::GetFlag(FLAGS_auth_health);
+  options.allow_plaintext_api_keys =
+      absl::GetFlag(FLAGS_allow_plaintext_api_keys);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.max_calls_per_method = absl::GetFlag(FLAGS_max_calls_per_method);
   options.min_client_ping_interval =
@@ -186,10 +194,17 @@ int main(int argc, char** argv) {
 
   LOG(INFO) << "regserve " << regserve::common::kVersion << " ("
             << regserve::common::kGitCommit << ")";
+  // Every flag whose value cannot work is a start-up error: exit 1.
   auto options = OptionsFromFlags();
   if (!options.ok()) {
-    LOG(ERROR) << options.status().message();
-    return 2;
+    LOG(ERROR) << "cannot start: " << options.status().message();
+    return 1;
+  }
+  const double drain_seconds = absl::GetFlag(FLAGS_drain_seconds);
+  if (!(drain_seconds >= 0 && drain_seconds < 86400)) {
+    LOG(ERROR) << "cannot start: --drain_seconds must be from 0 to 86400, is "
+               << drain_seconds;
+    return 1;
   }
   auto server = regserve::server::RegserveServer::Start(*options);
   if (!server.ok()) {
@@ -201,12 +216,14 @@ int main(int argc, char** argv) {
       !regserve::common::WriteFileAtomically(
           path, absl::StrCat((*server)->port(), "\n", (*server)->metrics_port(),
                              "\n", (*server)->http_port(), "\n"))) {
-    LOG(ERROR) << "cannot write --port_file " << path;
+    LOG(ERROR) << "cannot start: cannot write --port_file " << path;
+    (*server)->Shutdown();
+    return 1;
   }
   const int sig = WaitForTerminationSignal(signals, **server);
   LOG(INFO) << "received signal " << sig << ", shutting down";
   (*server)->BeginDrain();
-  absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_drain_seconds)));
+  absl::SleepFor(absl::Seconds(drain_seconds));
   (*server)->Shutdown();
   return 0;
 }

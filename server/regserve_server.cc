@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
+#include "grpc/grpc.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/grpc/builder_options.h"
@@ -47,6 +48,7 @@ RegserveServer::RegserveServer(const ServerOptions& options)
 absl::StatusOr<std::unique_ptr<RegserveServer>> RegserveServer::Start(
     const ServerOptions& options) {
   const absl::Time started = absl::Now();
+  RETURN_IF_ERROR(ValidateServerOptions(options));
   std::unique_ptr<RegserveServer> server(new RegserveServer(options));
   RETURN_IF_ERROR(server->manager_.Reconcile());
   if (!server->registry_.Current()->HasModel(options.default_model)) {
@@ -90,7 +92,7 @@ absl::Status RegserveServer::StartSecurity() {
                    security::ApiKeyStore::Open(options_.api_keys_file));
   authorizer_ = std::make_unique<security::CallAuthorizer>(
       api_keys_.get(), options_.default_model, options_.auth_health);
-  AttachAuthorization(authorizer_.get(), methods_);
+  AttachAuthorization(authorizer_.get(), health_, methods_);
   return absl::OkStatus();
 }
 
@@ -146,6 +148,9 @@ absl::Status RegserveServer::StartGrpc() {
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   ApplyConnectionLimits(options_, builder);
+  // gRPC sets SO_REUSEPORT by default, so a second server on a taken port
+  // would start and the kernel would split connections between the two.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetOption(std::make_unique<ReflectionOption>(options_.reflection));
   queues_.AddTo(builder, options_.threads > 0
                              ? options_.threads
@@ -186,10 +191,18 @@ void RegserveServer::Shutdown() {
   health_.Shutdown();
   http_.reset();  // stops accepting; waits for HTTP requests in flight
   queues_.MarkShuttingDown();
-  // Refuses new calls at once; in-flight calls keep being served by the
-  // pollers until they end or the grace period cancels them.
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    absl::ToChronoMilliseconds(options_.shutdown_grace));
+  // grpc::Server::Shutdown refuses new calls at once and lets in-flight
+  // calls run, but it also waits for every connection to close, idle ones
+  // included, until the grace period ends. So it runs on a thread of its
+  // own while this one waits for the calls in flight only, then closes the
+  // connections that are left: shutdown waits for calls, never for idle
+  // connections.
+  const absl::Time deadline = absl::Now() + options_.shutdown_grace;
+  std::thread stopper(
+      [this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  queues_.AwaitShutdownWithNoCallsInFlight(deadline);
+  grpc_server_cancel_all_calls(server_->c_server());
+  stopper.join();
   queues_.Shutdown();
   shut_down_ = true;
   LOG(INFO) << "shut down after answering " << queues_.state().answered.load()

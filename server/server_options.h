@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/repository/version_policy.h"
 #include "server/security/tls_options.h"
@@ -27,8 +28,14 @@ struct ServerOptions {
   security::TlsOptions tls;
   // API keys file; empty = no authentication (open, with a warning).
   std::string api_keys_file;
-  // Whether health checks need a key too (probes usually have none).
+  // Whether health checks (Check and Watch) need a key too (probes usually
+  // have none).
   bool auth_health = false;
+  // API keys are bearer secrets: over plaintext (gRPC without tls, or the
+  // HTTP gateway, which has no TLS) anyone on the path can read them, so
+  // the server refuses to start that way unless this is set (a network you
+  // trust, or TLS terminated in front of regserve by a sidecar or ingress).
+  bool allow_plaintext_api_keys = false;
   // Concurrent calls (HTTP/2 streams) one connection may have open; more
   // wait on the client side.
   int max_concurrent_streams = 100;
@@ -68,6 +75,12 @@ struct ServerOptions {
   // Serve grpc.reflection.v1alpha so grpcurl can list and describe services.
   bool reflection = true;
 };
+
+// OK, or INVALID_ARGUMENT naming the flag whose value cannot work (a port
+// out of range, a count below 1, a negative duration, TLS settings without
+// --tls_cert, API keys that would travel in clear). RegserveServer::Start
+// calls it first.
+absl::Status ValidateServerOptions(const ServerOptions& options);
 
 }  // namespace regserve::server
 

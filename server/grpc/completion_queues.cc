@@ -8,6 +8,10 @@ void CompletionQueues::AddTo(grpc::ServerBuilder& builder, int count) {
   for (int i = 0; i < count; ++i) {
     queues_.push_back(builder.AddCompletionQueue());
     shedders_.push_back(std::make_unique<LoadShedder>(max_queue_delay_));
+    if (shedders_.back()->enabled()) {
+      probes_.push_back(std::make_unique<QueueDelayProbe>(
+          queues_.back().get(), shedders_.back().get(), &state_.shutting_down));
+    }
   }
 }
 
@@ -38,11 +42,9 @@ void CompletionQueues::Arm(const ServiceMethods& methods,
 }
 
 void CompletionQueues::StartPolling() {
-  for (size_t i = 0; i < queues_.size(); ++i) {
-    pollers_.emplace_back(
-        [cq = queues_[i].get(), shedder = shedders_[i].get()] {
-          PollCompletionQueue(cq, shedder);
-        });
+  for (auto& probe : probes_) probe->Start();
+  for (auto& cq : queues_) {
+    pollers_.emplace_back([cq = cq.get()] { PollCompletionQueue(cq); });
   }
 }
 
@@ -54,24 +56,24 @@ void CompletionQueues::Shutdown() {
   for (std::thread& t : pollers_) t.join();
 }
 
-void PollCompletionQueue(grpc::ServerCompletionQueue* cq,
-                         LoadShedder* shedder) {
+bool CompletionQueues::AwaitShutdownWithNoCallsInFlight(
+    absl::Time deadline) const {
+  while (true) {
+    int in_flight = 0;
+    for (const auto& pool : slot_pools_) in_flight += pool->in_flight();
+    if (in_flight == 0 &&
+        state_.requests_cancelled.load(std::memory_order_relaxed) > 0) {
+      return true;
+    }
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+}
+
+void PollCompletionQueue(grpc::ServerCompletionQueue* cq) {
   void* tag;
   bool ok;
-  const gpr_timespec now = gpr_time_0(GPR_CLOCK_MONOTONIC);
-  while (true) {
-    // Take what is ready without blocking; only when nothing is, block, and
-    // tell the load shedder the queue ran dry.
-    auto status = cq->AsyncNext(&tag, &ok, now);
-    if (status == grpc::CompletionQueue::TIMEOUT) {
-      if (!cq->Next(&tag, &ok)) return;
-      // The queue stayed empty until this event woke us: no backlog.
-      shedder->MarkDrained();
-    } else if (status == grpc::CompletionQueue::SHUTDOWN) {
-      return;
-    }
-    static_cast<CallTag*>(tag)->Proceed(ok);
-  }
+  while (cq->Next(&tag, &ok)) static_cast<CallTag*>(tag)->Proceed(ok);
 }
 
 }  // namespace regserve::server

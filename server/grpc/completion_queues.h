@@ -9,10 +9,12 @@
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/server_builder.h"
 #include "server/grpc/health_service.h"
 #include "server/grpc/load_shedder.h"
+#include "server/grpc/queue_delay_probe.h"
 #include "server/grpc/service_methods.h"
 #include "server/grpc/slot_pool.h"
 
@@ -49,6 +51,12 @@ class CompletionQueues {
   // Shuts the queues down and joins the threads. Idempotent.
   void Shutdown();
 
+  // Blocks until gRPC has begun shutting the server down (it cancels every
+  // waiting slot's request then) and no call is in flight (between arrival
+  // and the end of sending its answer), or until `deadline`. Whether both
+  // happened. For the shutdown sequence; polls every millisecond.
+  bool AwaitShutdownWithNoCallsInFlight(absl::Time deadline) const;
+
   // Set once shutdown begins; calls answered so far (see SlotsState).
   SlotsState& state() { return state_; }
   size_t size() const { return queues_.size(); }
@@ -60,16 +68,16 @@ class CompletionQueues {
   const absl::Duration max_queue_delay_;
   const int max_calls_per_method_;
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues_;
-  std::vector<std::unique_ptr<LoadShedder>> shedders_;  // one per queue
-  std::vector<std::unique_ptr<SlotPool>> slot_pools_;   // per method and queue
+  std::vector<std::unique_ptr<LoadShedder>> shedders_;    // one per queue
+  std::vector<std::unique_ptr<QueueDelayProbe>> probes_;  // when shedding
+  std::vector<std::unique_ptr<SlotPool>> slot_pools_;  // per method and queue
   std::vector<std::thread> pollers_;
   SlotsState state_;
   bool shut_down_ = false;
 };
 
-// Drives `cq` until it is shut down: takes what is ready without blocking
-// and tells `shedder` whenever the queue ran dry.
-void PollCompletionQueue(grpc::ServerCompletionQueue* cq, LoadShedder* shedder);
+// Drives `cq` until it is shut down and drained.
+void PollCompletionQueue(grpc::ServerCompletionQueue* cq);
 
 }  // namespace regserve::server
 

@@ -102,6 +102,14 @@ void HealthWatchCall::OnStarted() {
   if (!slots_->shutting_down.load(std::memory_order_acquire)) {
     health_->ArmWatch(cq_, slots_);  // the next watcher's slot
   }
+  if (const auto& authorize = health_->watch_authorization(); authorize) {
+    grpc::Status allowed = authorize(context_);
+    if (!allowed.ok()) {  // --auth_health covers Watch as it does Check
+      finishing_ = true;
+      writer_.Finish(allowed, this);
+      return;
+    }
+  }
   health_->AddWatcher(this);
   SendUpdateOrFinish();
 }

@@ -10,6 +10,7 @@
 #define REGSERVE_SERVER_GRPC_HEALTH_SERVICE_H_
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,16 @@ class HealthService {
   grpc::health::v1::Health::AsyncService* async_service() { return &service_; }
   // Arms one Watch slot on `cq`; each taken slot arms the next.
   void ArmWatch(grpc::ServerCompletionQueue* cq, SlotsState* slots);
+  // Checks every Watch call before its first answer (--auth_health); set
+  // before any slot is armed. Null: Watch is open.
+  using WatchAuthorization =
+      std::function<grpc::Status(const grpc::ServerContext&)>;
+  void SetWatchAuthorization(WatchAuthorization authorize) {
+    watch_authorization_ = std::move(authorize);
+  }
+  const WatchAuthorization& watch_authorization() const {
+    return watch_authorization_;
+  }
 
   // Watch calls register while their stream is open.
   void AddWatcher(HealthWatchCall* watcher);
@@ -61,6 +72,7 @@ class HealthService {
   grpc::health::v1::Health::AsyncService service_;
   absl::Mutex mu_;
   absl::flat_hash_set<HealthWatchCall*> watchers_ ABSL_GUARDED_BY(mu_);
+  WatchAuthorization watch_authorization_;
 };
 
 // One Watch stream. Owned by itself: deleted once gRPC has returned every

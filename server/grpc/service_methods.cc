@@ -101,13 +101,17 @@ void AttachCallMetrics(metrics::ServerMetrics& metrics,
 }
 
 void AttachAuthorization(const security::CallAuthorizer* authorizer,
-                         ServiceMethods& methods) {
+                         HealthService& health, ServiceMethods& methods) {
   CheckModelCalls(authorizer, ApiMethod::kPredict, methods.predict);
   CheckModelCalls(authorizer, ApiMethod::kBatchPredict, methods.batch_predict);
   CheckModelCalls(authorizer, ApiMethod::kGetModelMetadata, methods.metadata);
   CheckCalls(authorizer, ApiMethod::kListModels, methods.list_models);
   if (authorizer->Checks(ApiMethod::kHealth)) {
     CheckCalls(authorizer, ApiMethod::kHealth, methods.health_check);
+    health.SetWatchAuthorization([authorizer](const grpc::ServerContext& ctx) {
+      return ToGrpcStatus(
+          authorizer->Authorize(ApiMethod::kHealth, AuthorizationOf(ctx), ""));
+    });
   }
 }
 

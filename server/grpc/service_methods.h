@@ -52,8 +52,9 @@ void AttachCallMetrics(metrics::ServerMetrics& metrics,
 // Checks each call with `authorizer` (which must outlive `methods`) before
 // any work: the caller's "authorization" metadata and the model its
 // request names.
+// With --auth_health, health Watch streams too (`health`).
 void AttachAuthorization(const security::CallAuthorizer* authorizer,
-                         ServiceMethods& methods);
+                         HealthService& health, ServiceMethods& methods);
 
 }  // namespace regserve::server
 

@@ -169,9 +169,10 @@ class UnaryCall final : public CallTag {
     if (method_->sheddable && shedder != nullptr && shedder->Overloaded()) {
       return grpc::Status(
           grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("server overloaded: its queue has not drained for over ",
-                       absl::FormatDuration(shedder->max_delay()),
-                       " (--max_queue_delay_ms); retry with backoff"));
+          absl::StrCat("server overloaded: work has waited over ",
+                       absl::FormatDuration(shedder->target()),
+                       " in its queue for 100ms and more (--max_queue_delay_ms"
+                       "); retry with backoff"));
     }
     if (method_->authorize) {
       grpc::Status allowed = method_->authorize(context(), *request_);

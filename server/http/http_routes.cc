@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/echo.h"
 
 namespace regserve::server::http {
 namespace {
@@ -14,7 +15,8 @@ namespace {
 absl::Status WrongMethod(absl::string_view method, absl::string_view path,
                          absl::string_view allowed) {
   return absl::UnimplementedError(
-      absl::StrCat(method, " is not allowed on ", path, "; use ", allowed));
+      absl::StrCat(common::Echo(method), " is not allowed on ",
+                   common::Echo(path), "; use ", allowed));
 }
 
 // Splits "{name}:verb" or "{name}" into name and verb.
@@ -30,7 +32,8 @@ absl::StatusOr<Route> ModelRoute(absl::string_view method,
                                  const std::vector<absl::string_view>& parts) {
   // parts: name[:verb] | name, "versions", version[:verb]
   if (parts.size() != 1 && !(parts.size() == 3 && parts[1] == "versions")) {
-    return absl::NotFoundError(absl::StrCat("no route for ", path));
+    return absl::NotFoundError(
+        absl::StrCat("no route for ", common::Echo(path)));
   }
   Route route{RouteKind::kMetadata, "", 0};
   auto [last, verb] = NameAndVerb(parts.back());
@@ -38,18 +41,21 @@ absl::StatusOr<Route> ModelRoute(absl::string_view method,
   if (parts.size() == 3 &&
       (!absl::SimpleAtoi(last, &route.version) || route.version < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "version in ", path, " must be a positive integer, is '", last, "'"));
+        "version in ", common::Echo(path), " must be a positive integer, is '",
+        common::Echo(last), "'"));
   }
   if (route.model.empty()) {
-    return absl::NotFoundError(absl::StrCat("no route for ", path));
+    return absl::NotFoundError(
+        absl::StrCat("no route for ", common::Echo(path)));
   }
   if (verb.empty()) {
     if (method != "GET") return WrongMethod(method, path, "GET");
     return route;
   }
   if (verb != "predict" && verb != "batchPredict") {
-    return absl::NotFoundError(absl::StrCat("unknown method :", verb, " in ",
-                                            path, " (predict, batchPredict)"));
+    return absl::NotFoundError(
+        absl::StrCat("unknown method :", common::Echo(verb), " in ",
+                     common::Echo(path), " (predict, batchPredict)"));
   }
   if (method != "POST") return WrongMethod(method, path, "POST");
   route.kind =
@@ -90,7 +96,8 @@ absl::StatusOr<Route> MatchRoute(absl::string_view method,
     return Route{RouteKind::kListModels, "", 0};
   }
   if (!absl::ConsumePrefix(&rest, "/v1/models/")) {
-    return absl::NotFoundError(absl::StrCat("no route for ", path));
+    return absl::NotFoundError(
+        absl::StrCat("no route for ", common::Echo(path)));
   }
   return ModelRoute(method, path, absl::StrSplit(rest, '/'));
 }

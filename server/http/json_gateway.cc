@@ -6,10 +6,10 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
+#include "common/echo.h"
 #include "server/http/http_errors.h"
+#include "server/http/json_mapping.h"
 
 namespace regserve::server::http {
 namespace {
@@ -20,35 +20,17 @@ HttpResponse Error(const absl::Status& status, const char* route = "none") {
   return HttpResponse{HttpStatusFor(status.code()), ErrorJson(status), route};
 }
 
-HttpResponse Ok(const google::protobuf::Message& message, const char* route) {
-  google::protobuf::util::JsonPrintOptions options;
-  // Clients always see every field, including a prediction of exactly 0.
-  options.always_print_primitive_fields = true;
-  HttpResponse response{200, "", route};
-  (void)google::protobuf::util::MessageToJsonString(message, &response.body,
-                                                    options);
-  return response;
-}
-
-absl::Status ParseBody(absl::string_view body, google::protobuf::Message* out) {
-  auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(body.data(), body.size()), out);
-  if (status.ok()) return absl::OkStatus();
-  // Protobuf's message may span lines (a caret under the column).
-  std::string message = status.message().as_string();
-  std::replace(message.begin(), message.end(), '\n', ' ');
-  return absl::InvalidArgumentError(
-      absl::StrCat("request body is not a valid ", out->GetDescriptor()->name(),
-                   " in JSON: ", absl::StripAsciiWhitespace(message)));
+HttpResponse Ok(std::string json, const char* route) {
+  return HttpResponse{200, std::move(json), route};
 }
 
 // The path names the model (and maybe the version); a body may repeat them
 // but not contradict them.
 absl::Status ApplyPathSpec(const Route& route, v1::ModelSpec* spec) {
   if (!spec->name().empty() && spec->name() != route.model) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("model_spec.name '", spec->name(),
-                     "' contradicts the path's model '", route.model, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model_spec.name '", common::Echo(spec->name()),
+        "' contradicts the path's model '", common::Echo(route.model), "'"));
   }
   if (route.version != 0 && spec->version() != 0 &&
       spec->version() != route.version) {
@@ -62,18 +44,19 @@ absl::Status ApplyPathSpec(const Route& route, v1::ModelSpec* spec) {
 }
 
 // A POST route: the JSON body as a Request, the path's model spec applied,
-// answered by `call` (a Predictor method).
+// answered by `call` (a Predictor method) and printed by `print`.
 template <typename Request, typename Response>
 HttpResponse CallWithBody(
     const Route& route, absl::string_view body,
-    const std::function<absl::Status(const Request&, Response*)>& call) {
+    const std::function<absl::Status(const Request&, Response*)>& call,
+    const std::function<std::string(const Request&, const Response&)>& print) {
   const char* name = RouteName(route.kind);
   Request request;
-  absl::Status status = ParseBody(body, &request);
+  absl::Status status = ParseJsonBody(body, &request);
   if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
   Response response;
   if (status.ok()) status = call(request, &response);
-  return status.ok() ? Ok(response, name) : Error(status, name);
+  return status.ok() ? Ok(print(request, response), name) : Error(status, name);
 }
 
 // The API method an HTTP route stands for, for API key grants; none for
@@ -125,7 +108,7 @@ HttpResponse JsonGateway::Handle(absl::string_view method,
     case RouteKind::kListModels: {
       v1::ListModelsResponse list;
       manager_->ListModels(&list);
-      return Ok(list, name);
+      return Ok(PrintAllFields(list), name);
     }
     case RouteKind::kMetadata:
       return Metadata(*route);
@@ -140,16 +123,24 @@ HttpResponse JsonGateway::Handle(absl::string_view method,
 HttpResponse JsonGateway::Predict(const Route& route,
                                   absl::string_view body) const {
   return CallWithBody<v1::PredictRequest, v1::PredictResponse>(
-      route, body, [this](const auto& request, auto* response) {
+      route, body,
+      [this](const auto& request, auto* response) {
         return predictor_->Predict(request, response);
+      },
+      [](const auto& request, const auto& response) {
+        return PrintPredictResponse(response, request.explain());
       });
 }
 
 HttpResponse JsonGateway::BatchPredict(const Route& route,
                                        absl::string_view body) const {
   return CallWithBody<v1::BatchPredictRequest, v1::BatchPredictResponse>(
-      route, body, [this](const auto& request, auto* response) {
+      route, body,
+      [this](const auto& request, auto* response) {
         return predictor_->BatchPredict(request, response);
+      },
+      [](const auto&, const auto& response) {
+        return PrintBatchPredictResponse(response);
       });
 }
 
@@ -160,7 +151,7 @@ HttpResponse JsonGateway::Metadata(const Route& route) const {
   request.mutable_model_spec()->set_version(route.version);
   v1::GetModelMetadataResponse response;
   absl::Status status = predictor_->GetModelMetadata(request, &response);
-  return status.ok() ? Ok(response, name) : Error(status, name);
+  return status.ok() ? Ok(PrintAllFields(response), name) : Error(status, name);
 }
 
 }  // namespace regserve::server::http

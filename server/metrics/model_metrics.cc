@@ -5,14 +5,9 @@
 namespace regserve::server::metrics {
 
 ModelMetrics::ModelMetrics(const model::LinearModel& model,
-                           prometheus::Counter* rows,
-                           std::vector<prometheus::Counter*> out_of_domain,
-                           prometheus::Histogram* predictions,
-                           std::vector<double> prediction_buckets)
-    : rows_(rows),
-      out_of_domain_(std::move(out_of_domain)),
-      predictions_(predictions),
-      buckets_(std::move(prediction_buckets)) {
+                           std::shared_ptr<const VersionSeries> series,
+                           std::vector<prometheus::Counter*> out_of_domain)
+    : series_(std::move(series)), out_of_domain_(std::move(out_of_domain)) {
   for (const model::ColumnDomain& d : model.params().feature_domains) {
     min_.push_back(d.min);
     max_.push_back(d.max);
@@ -30,32 +25,35 @@ std::vector<double> ModelMetrics::PredictionBuckets(
 
 void ModelMetrics::RecordRow(absl::Span<const double> row,
                              double prediction) const {
-  rows_->Increment();
+  series_->rows->Increment();
   for (size_t j = 0; j < row.size(); ++j) {
     if (row[j] < min_[j] || row[j] > max_[j]) out_of_domain_[j]->Increment();
   }
-  predictions_->Observe(prediction);
+  series_->predictions->Observe(prediction);
 }
 
 void ModelMetrics::RecordTable(
     const Eigen::Ref<const model::RowMajorMatrix>& x,
     absl::Span<const int> column_to_feature,
     const Eigen::Ref<const Eigen::VectorXd>& predictions) const {
-  rows_->Increment(static_cast<double>(x.rows()));
+  series_->rows->Increment(static_cast<double>(x.rows()));
   for (Eigen::Index c = 0; c < x.cols(); ++c) {
     const int j = column_to_feature[c];
     const auto col = x.col(c).array();
     const Eigen::Index outside = ((col < min_[j]) || (col > max_[j])).count();
     if (outside > 0) out_of_domain_[j]->Increment(static_cast<double>(outside));
   }
-  // Bucket locally, then one locked update instead of one per row.
-  std::vector<double> counts(buckets_.size() + 1, 0.0);
+  // Bucket locally, then one locked update instead of one per row. The
+  // bounds are the histogram's own (VersionSeries), so the counts always
+  // fit it.
+  const std::vector<double>& bounds = series_->buckets;
+  std::vector<double> counts(bounds.size() + 1, 0.0);
   for (double p : predictions) {
-    const auto bucket = std::lower_bound(buckets_.begin(), buckets_.end(), p) -
-                        buckets_.begin();
+    const auto bucket =
+        std::lower_bound(bounds.begin(), bounds.end(), p) - bounds.begin();
     counts[static_cast<size_t>(bucket)] += 1;
   }
-  predictions_->ObserveMultiple(counts, predictions.sum());
+  series_->predictions->ObserveMultiple(counts, predictions.sum());
 }
 
 }  // namespace regserve::server::metrics

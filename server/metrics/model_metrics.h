@@ -4,6 +4,7 @@
 #ifndef REGSERVE_SERVER_METRICS_MODEL_METRICS_H_
 #define REGSERVE_SERVER_METRICS_MODEL_METRICS_H_
 
+#include <memory>
 #include <vector>
 
 #include "Eigen/Core"
@@ -11,6 +12,7 @@
 #include "model/linear_model.h"
 #include "prometheus/counter.h"
 #include "prometheus/histogram.h"
+#include "server/metrics/version_series.h"
 
 namespace regserve::server::metrics {
 
@@ -18,10 +20,12 @@ namespace regserve::server::metrics {
 // safe. Does not own the handles (the metrics registry does).
 class ModelMetrics {
  public:
-  ModelMetrics(const model::LinearModel& model, prometheus::Counter* rows,
-               std::vector<prometheus::Counter*> out_of_domain,
-               prometheus::Histogram* predictions,
-               std::vector<double> prediction_buckets);
+  // `series` are this version's rows counter and prediction histogram
+  // (with the histogram's own buckets); `out_of_domain` one counter per
+  // feature, in model order.
+  ModelMetrics(const model::LinearModel& model,
+               std::shared_ptr<const VersionSeries> series,
+               std::vector<prometheus::Counter*> out_of_domain);
 
   // One row in model order and its prediction.
   void RecordRow(absl::Span<const double> row, double prediction) const;
@@ -36,10 +40,8 @@ class ModelMetrics {
 
  private:
   std::vector<double> min_, max_;  // training range per feature
-  prometheus::Counter* rows_;
+  std::shared_ptr<const VersionSeries> series_;
   std::vector<prometheus::Counter*> out_of_domain_;  // per feature
-  prometheus::Histogram* predictions_;
-  std::vector<double> buckets_;
 };
 
 }  // namespace regserve::server::metrics

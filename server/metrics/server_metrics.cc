@@ -1,10 +1,12 @@
 #include "server/metrics/server_metrics.h"
 
+#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "common/build_info.h"
 
 namespace regserve::server::metrics {
@@ -106,7 +108,9 @@ ServerMetrics::ServerMetrics()
                        .Register(*registry_)),
       in_flight_(&in_flight_family_.Add({})),
       batch_rows_(&batch_rows_family_.Add({{"method", "BatchPredict"}},
-                                          BatchBuckets())) {
+                                          BatchBuckets())),
+      version_series_(
+          std::make_shared<VersionSeriesBook>(registry_, rows_, predictions_)) {
   BuildGauge()
       .Name("regserve_build_info")
       .Help("Build of the running server; always 1.")
@@ -135,21 +139,25 @@ CallMetrics ServerMetrics::ForMethod(absl::string_view service,
   return m;
 }
 
-std::shared_ptr<const ModelMetrics> ServerMetrics::ForModel(
+absl::StatusOr<std::shared_ptr<const ModelMetrics>> ServerMetrics::ForModel(
     const model::LinearModel& model) {
-  const std::string version = std::to_string(model.version());
   std::vector<prometheus::Counter*> out_of_domain;
-  for (const std::string& feature : model.feature_names()) {
-    out_of_domain.push_back(
-        &out_of_domain_.Add({{"model", model.name()}, {"feature", feature}}));
+  try {
+    for (const std::string& feature : model.feature_names()) {
+      out_of_domain.push_back(
+          &out_of_domain_.Add({{"model", model.name()}, {"feature", feature}}));
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("cannot create the metric series of model ", model.name(),
+                     ": ", e.what()));
   }
-  auto buckets = ModelMetrics::PredictionBuckets(model.params().target_domain);
-  return std::make_shared<const ModelMetrics>(
-      model, &rows_.Add({{"model", model.name()}, {"version", version}}),
-      std::move(out_of_domain),
-      &predictions_.Add({{"model", model.name()}, {"version", version}},
-                        buckets),
-      buckets);
+  auto series = version_series_->Acquire(
+      model.name(), model.version(),
+      ModelMetrics::PredictionBuckets(model.params().target_domain));
+  if (!series.ok()) return series.status();
+  return std::make_shared<const ModelMetrics>(model, *std::move(series),
+                                              std::move(out_of_domain));
 }
 
 void ServerMetrics::RecordLoad(const std::string& model, bool ok) {

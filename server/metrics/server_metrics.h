@@ -17,6 +17,7 @@
 #include "prometheus/registry.h"
 #include "server/metrics/call_metrics.h"
 #include "server/metrics/model_metrics.h"
+#include "server/metrics/version_series.h"
 
 namespace regserve::server::metrics {
 
@@ -36,7 +37,10 @@ class ServerMetrics {
   // (at start-up) and cached by the caller.
   CallMetrics ForMethod(absl::string_view service, absl::string_view method);
   // Handles for a loaded model version; call when loading, off the hot path.
-  std::shared_ptr<const ModelMetrics> ForModel(const model::LinearModel& model);
+  // Its per-version series live while some loaded copy of the version does
+  // (VersionSeriesBook). INTERNAL if prometheus-cpp refuses them.
+  absl::StatusOr<std::shared_ptr<const ModelMetrics>> ForModel(
+      const model::LinearModel& model);
   // Batch size histogram for BatchPredict.
   prometheus::Histogram& batch_rows() { return *batch_rows_; }
   // A load attempt of `model` ended with `ok`.
@@ -62,6 +66,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Histogram>& predictions_;
   prometheus::Gauge* in_flight_;
   prometheus::Histogram* batch_rows_;
+  std::shared_ptr<VersionSeriesBook> version_series_;
 };
 
 }  // namespace regserve::server::metrics

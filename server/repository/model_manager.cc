@@ -117,7 +117,9 @@ absl::Status ModelManager::ReconcilePass() {
 ModelVersions ModelManager::ChooseVersions(const std::string& name,
                                            const ModelPlan& plan,
                                            const RegistrySnapshot& current) {
-  auto listed = model::ListVersions(options_.repository, name);
+  std::vector<std::string> non_canonical;
+  auto listed = model::ListVersions(options_.repository, name, &non_canonical);
+  WarnOnceAboutNonCanonical(name, non_canonical);
   if (!listed.ok()) {
     LOG(ERROR) << listed.status().message() << "; keeping model " << name
                << " as it is";
@@ -169,6 +171,18 @@ std::shared_ptr<const ServedModel> ModelManager::Acquire(
             << " (validated and warmed up in "
             << absl::ToDoubleMilliseconds(absl::Now() - start) << " ms)";
   return *std::move(loaded);
+}
+
+void ModelManager::WarnOnceAboutNonCanonical(
+    const std::string& name, const std::vector<std::string>& dirs) {
+  for (const std::string& dir : dirs) {
+    if (warned_non_canonical_.insert(absl::StrCat(name, "/", dir)).second) {
+      LOG(WARNING) << "ignoring " << options_.repository << "/" << name << "/"
+                   << dir << ": a version directory is named by its number "
+                   << "as written without leading zeros or sign (e.g. '" << name
+                   << "/2', not '" << name << "/0002')";
+    }
+  }
 }
 
 void ModelManager::LogUnloads(const RegistrySnapshot& before,

@@ -86,7 +86,8 @@ class ModelManager {
   absl::Status ReconcilePass();
   absl::StatusOr<Plans> ReadPlans() const;
   ModelVersions ChooseVersions(const std::string& name, const ModelPlan& plan,
-                               const RegistrySnapshot& current);
+                               const RegistrySnapshot& current)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(reconcile_mu_);
   std::shared_ptr<const ServedModel> Acquire(const std::string& name,
                                              int64_t version,
                                              const RegistrySnapshot& current);
@@ -102,6 +103,11 @@ class ModelManager {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(reconcile_mu_);
   void LogUnloads(const RegistrySnapshot& before,
                   const RegistrySnapshot& after) const;
+  // Version directories named by a number not in canonical form are never
+  // loaded (their path could not be built from the number): said once each.
+  void WarnOnceAboutNonCanonical(const std::string& name,
+                                 const std::vector<std::string>& dirs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(reconcile_mu_);
 
   const ModelManagerOptions options_;
   ModelRegistry* registry_;
@@ -113,6 +119,9 @@ class ModelManager {
   // Models kept by KeepModelsLeftWithoutVersions in the last pass (logged
   // once each, not every poll).
   absl::flat_hash_set<std::string> kept_without_versions_
+      ABSL_GUARDED_BY(reconcile_mu_);
+  // "model/dir" of non-canonical version directories already warned about.
+  absl::flat_hash_set<std::string> warned_non_canonical_
       ABSL_GUARDED_BY(reconcile_mu_);
   mutable absl::Mutex passes_mu_;
   int64_t passes_ ABSL_GUARDED_BY(passes_mu_) = 0;

@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/echo.h"
 
 namespace regserve::server {
 
@@ -38,9 +39,9 @@ absl::StatusOr<const ServedModel*> RegistrySnapshot::Find(
   }
   auto it = models_.find(resolved);
   if (it == models_.end() || it->second.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("model '", resolved, "' is not loaded; loaded models: [",
-                     absl::StrJoin(ModelNames(), ", "), "]"));
+    return absl::NotFoundError(absl::StrCat(
+        "model '", common::Echo(resolved), "' is not loaded; loaded models: [",
+        common::EchoList(ModelNames()), "]"));
   }
   const ModelVersions& versions = it->second;
   if (version == 0) return versions.rbegin()->second.get();
@@ -48,7 +49,8 @@ absl::StatusOr<const ServedModel*> RegistrySnapshot::Find(
   if (v == versions.end()) {
     return absl::NotFoundError(absl::StrCat(
         "version ", version,
-        label.empty() ? "" : absl::StrCat(" (label '", label, "')"),
+        label.empty() ? ""
+                      : absl::StrCat(" (label '", common::Echo(label), "')"),
         " of model '", resolved, "' is not loaded; loaded versions: [",
         absl::StrJoin(Versions(resolved), ", "), "]"));
   }
@@ -63,9 +65,9 @@ absl::StatusOr<int64_t> RegistrySnapshot::ResolveLabel(
   std::vector<std::string> known;
   for (const auto& [name, unused] : labels) known.push_back(name);
   std::sort(known.begin(), known.end());
-  return absl::NotFoundError(absl::StrCat("label '", label, "' of model '",
-                                          model, "' is not defined; labels: [",
-                                          absl::StrJoin(known, ", "), "]"));
+  return absl::NotFoundError(absl::StrCat(
+      "label '", common::Echo(label), "' of model '", common::Echo(model),
+      "' is not defined; labels: [", common::EchoList(known), "]"));
 }
 
 std::vector<int64_t> RegistrySnapshot::Versions(absl::string_view name) const {

@@ -29,7 +29,14 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> LoadVersion(
         absl::StrCat(path, ": ", loaded.status().message()));
   }
   std::shared_ptr<const metrics::ModelMetrics> handles;
-  if (metrics != nullptr) handles = metrics->ForModel(*loaded);
+  if (metrics != nullptr) {
+    auto made = metrics->ForModel(*loaded);
+    if (!made.ok()) {
+      return absl::InternalError(
+          absl::StrCat(path, ": ", made.status().message()));
+    }
+    handles = *std::move(made);
+  }
   return std::make_shared<const ServedModel>(
       ServedModel{*std::move(loaded), std::move(artifact), std::move(handles)});
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/echo.h"
 #include "common/logging.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -132,7 +133,8 @@ absl::Status ApiKeyStore::Authorize(absl::string_view authorization,
   if (method_ok && model_ok) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
       "API key '", g.name, "' may not call ", method,
-      model.empty() ? "" : absl::StrCat(" on model '", model, "'")));
+      model.empty() ? ""
+                    : absl::StrCat(" on model '", common::Echo(model), "'")));
 }
 
 }  // namespace regserve::server::security

@@ -7,6 +7,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/echo.h"
 
 namespace regserve::server {
 namespace {
@@ -32,11 +33,11 @@ absl::Status NameError(absl::string_view where,
   std::vector<std::string> parts;
   if (!missing.empty()) {
     parts.push_back(
-        absl::StrCat("missing features [", absl::StrJoin(missing, ", "), "]"));
+        absl::StrCat("missing features [", common::EchoList(missing), "]"));
   }
   if (!unknown.empty()) {
     parts.push_back(
-        absl::StrCat("unknown features [", absl::StrJoin(unknown, ", "), "]"));
+        absl::StrCat("unknown features [", common::EchoList(unknown), "]"));
   }
   return absl::InvalidArgumentError(
       absl::StrCat(Prefix(where), absl::StrJoin(parts, "; ")));
@@ -45,7 +46,7 @@ absl::Status NameError(absl::string_view where,
 absl::Status NotFinite(absl::string_view where, absl::string_view feature,
                        double value) {
   return absl::InvalidArgumentError(
-      absl::StrCat(Prefix(where), "feature ", feature,
+      absl::StrCat(Prefix(where), "feature ", common::Echo(feature),
                    " is not a finite number (", value, ")"));
 }
 
@@ -99,7 +100,7 @@ absl::StatusOr<TableLayout> MapTableColumns(const model::LinearModel& model,
     }
     if (seen[*j]) {
       return absl::InvalidArgumentError(
-          absl::StrCat("table.columns: duplicate column ", name));
+          absl::StrCat("table.columns: duplicate column ", common::Echo(name)));
     }
     seen[*j] = true;
     layout.column_to_feature.push_back(*j);

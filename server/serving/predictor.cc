@@ -1,9 +1,13 @@
 #include "server/serving/predictor.h"
 
+#include <cmath>
+#include <string>
+
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "server/serving/feature_mapper.h"
+#include "server/serving/finite_result.h"
 #include "server/serving/metadata_builder.h"
 #include "server/serving/request_validation.h"
 
@@ -15,6 +19,19 @@ using Row = absl::InlinedVector<double, 32>;
 void SetSpec(const model::LinearModel& model, regserve::v1::ModelSpec* spec) {
   spec->set_name(model.name());
   spec->set_version(model.version());
+}
+
+// Both bounds of `interval` are finite.
+absl::Status CheckInterval(const model::LinearModel& model,
+                           absl::Span<const double> row,
+                           absl::string_view where,
+                           const model::Interval& interval) {
+  RETURN_IF_ERROR(CheckFiniteResult(model, row, where,
+                                    "the prediction interval's lower bound",
+                                    interval.lower));
+  return CheckFiniteResult(model, row, where,
+                           "the prediction interval's upper bound",
+                           interval.upper);
 }
 
 void SetInterval(const model::Interval& in, regserve::v1::Interval* out) {
@@ -44,23 +61,41 @@ absl::Status Predictor::Predict(const regserve::v1::PredictRequest& request,
   RETURN_IF_ERROR(
       MapNamedFeatures(model, request.features(), "", absl::MakeSpan(row)));
 
+  // Everything is computed and checked finite before anything is answered
+  // or recorded.
   const double prediction = model.Predict(row);
+  RETURN_IF_ERROR(
+      CheckFiniteResult(model, row, "", "the prediction", prediction));
+  model::Interval interval;
+  if (request.interval_level() > 0) {
+    interval = model.PredictionInterval(row, request.interval_level());
+    RETURN_IF_ERROR(CheckInterval(model, row, "", interval));
+  }
+  Row contributions;
+  if (request.explain()) {
+    contributions.resize(model.num_features());
+    model.Contributions(row, absl::MakeSpan(contributions));
+    for (int j = 0; j < model.num_features(); ++j) {
+      if (std::isfinite(contributions[j])) continue;
+      return CheckFiniteResult(
+          model, row, "",
+          absl::StrCat("the contribution of ", model.feature_names()[j]),
+          contributions[j]);
+    }
+  }
   response->set_prediction(prediction);
   SetSpec(model, response->mutable_model_spec());
-  if (served->metrics) served->metrics->RecordRow(row, prediction);
   if (request.interval_level() > 0) {
-    SetInterval(model.PredictionInterval(row, request.interval_level()),
-                response->mutable_interval());
+    SetInterval(interval, response->mutable_interval());
   }
   if (request.explain()) {
-    Row contributions(model.num_features());
-    model.Contributions(row, absl::MakeSpan(contributions));
     auto& out = *response->mutable_contributions();
     for (int j = 0; j < model.num_features(); ++j) {
       out[model.feature_names()[j]] = contributions[j];
     }
     response->set_baseline(model.Baseline());
   }
+  if (served->metrics) served->metrics->RecordRow(row, prediction);
   return absl::OkStatus();
 }
 
@@ -92,15 +127,26 @@ absl::Status Predictor::PredictRows(
   Row row(model.num_features());
   response->mutable_predictions()->Reserve(request.rows_size());
   for (int r = 0; r < request.rows_size(); ++r) {
-    RETURN_IF_ERROR(MapNamedFeatures(model, request.rows(r).features(),
-                                     absl::StrCat("rows[", r, "]"),
+    const std::string where = absl::StrCat("rows[", r, "]");
+    RETURN_IF_ERROR(MapNamedFeatures(model, request.rows(r).features(), where,
                                      absl::MakeSpan(row)));
     const double prediction = model.Predict(row);
+    RETURN_IF_ERROR(
+        CheckFiniteResult(model, row, where, "the prediction", prediction));
     response->add_predictions(prediction);
-    if (served.metrics) served.metrics->RecordRow(row, prediction);
     if (level > 0) {
-      SetInterval(model.PredictionInterval(row, level),
-                  response->add_intervals());
+      const model::Interval interval = model.PredictionInterval(row, level);
+      RETURN_IF_ERROR(CheckInterval(model, row, where, interval));
+      SetInterval(interval, response->add_intervals());
+    }
+  }
+  // Recorded only once every row is answered: a call refused at row 5 counts
+  // no rows.
+  if (served.metrics) {
+    for (int r = 0; r < request.rows_size(); ++r) {
+      (void)MapNamedFeatures(model, request.rows(r).features(), "",
+                             absl::MakeSpan(row));
+      served.metrics->RecordRow(row, response->predictions(r));
     }
   }
   return absl::OkStatus();
@@ -125,17 +171,29 @@ absl::Status Predictor::PredictTable(
   } else {
     model.PredictPermuted(x, layout.column_to_feature, out);
   }
-  if (served.metrics) {
-    served.metrics->RecordTable(x, layout.column_to_feature, out);
+  Row row(model.num_features());
+  if (!out.allFinite()) {
+    for (int64_t r = 0; r < layout.rows; ++r) {
+      GatherTableRow(table, layout, r, absl::MakeSpan(row));
+      RETURN_IF_ERROR(CheckFiniteResult(
+          model, row, absl::StrCat("table row ", r), "the prediction", out[r]));
+    }
   }
   if (request.interval_level() > 0) {
-    Row row(model.num_features());
     response->mutable_intervals()->Reserve(static_cast<int>(layout.rows));
     for (int64_t r = 0; r < layout.rows; ++r) {
       GatherTableRow(table, layout, r, absl::MakeSpan(row));
-      SetInterval(model.PredictionInterval(row, request.interval_level()),
-                  response->add_intervals());
+      const model::Interval interval =
+          model.PredictionInterval(row, request.interval_level());
+      if (!std::isfinite(interval.lower) || !std::isfinite(interval.upper)) {
+        return CheckInterval(model, row, absl::StrCat("table row ", r),
+                             interval);
+      }
+      SetInterval(interval, response->add_intervals());
     }
+  }
+  if (served.metrics) {
+    served.metrics->RecordTable(x, layout.column_to_feature, out);
   }
   return absl::OkStatus();
 }

@@ -323,7 +323,13 @@ ServerProcess SpawnServer(const std::string& dir, const std::string& name,
   // waiting early if the process exits instead.
   WaitUntil([&] {
     std::ifstream(port_file) >> server.port;
-    return server.port != 0 || waitpid(server.pid, nullptr, WNOHANG) != 0;
+    // WNOWAIT: notice the exit without reaping, so that WaitForExit can
+    // still read the exit code.
+    siginfo_t info{};
+    return server.port != 0 ||
+           (waitid(P_PID, static_cast<id_t>(server.pid), &info,
+                   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+            info.si_pid == server.pid);
   });
   return server;
 }

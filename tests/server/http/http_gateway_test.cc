@@ -153,5 +153,53 @@ TEST_F(HttpGatewayTest, BodyOverTheLimitIs413AndTheServerKeepsServing) {
             1);
 }
 
+// Issue 16, item 2: `"RM": null` was answered 200, computed with RM = 0
+// (protobuf's JSON parser turns null into the default). A null anywhere is
+// a 400 naming its path; the gateway never accepts what gRPC would refuse.
+TEST_F(HttpGatewayTest, NullIsNeverAValue) {
+  std::string body = kSeed;
+  body.replace(body.find("6.575"), 5, "null");
+  HttpResult r = Call("POST", "/v1/models/boston_housing:predict", body);
+  ExpectError(r, 400, "INVALID_ARGUMENT", "features.RM is null");
+  r = Call(
+      "POST", "/v1/models/boston_housing:batchPredict",
+      R"({"rows": [{"features": {"CRIM": 1}}, {"features": {"B": null}}]})");
+  ExpectError(r, 400, "INVALID_ARGUMENT", "rows[1].features.B is null");
+  r = Call("POST", "/v1/models/boston_housing:batchPredict",
+           R"({"table": {"columns": ["CRIM"], "values": [1, null]}})");
+  ExpectError(r, 400, "INVALID_ARGUMENT", "table.values[1] is null");
+  r = Call("POST", "/v1/models/boston_housing:predict",
+           SeedWith(R"(, "intervalLevel": null)"));
+  ExpectError(r, 400, "INVALID_ARGUMENT", "intervalLevel is null");
+  // "null" inside a string is not a null.
+  r = Call("POST", "/v1/models/boston_housing:predict",
+           SeedWith(R"(, "modelSpec": {"versionLabel": "nullable"})"));
+  ExpectError(r, 404, "NOT_FOUND", "label 'nullable'");
+}
+
+// Issue 16, item 3: answers stated what was never computed ("baseline":0,
+// "contributions":{} without explain, "versionLabel":""). Only what was
+// computed or asked for is printed; a prediction of exactly 0 still is.
+TEST_F(HttpGatewayTest, AnswersStateOnlyWhatWasComputed) {
+  HttpResult r = Call("POST", "/v1/models/boston_housing:predict", kSeed);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, HasSubstr("\"prediction\":30.00384"));
+  for (const char* absent :
+       {"baseline", "contributions", "versionLabel", "interval"}) {
+    EXPECT_THAT(r.body, ::testing::Not(HasSubstr(absent))) << absent;
+  }
+  r = Call("POST", "/v1/models/boston_housing:predict",
+           SeedWith(R"(, "explain": true, "intervalLevel": 0.9)"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  for (const char* present : {"baseline", "contributions", "interval"}) {
+    EXPECT_THAT(r.body, HasSubstr(present)) << present;
+  }
+  r = Call("POST", "/v1/models/boston_housing:batchPredict",
+           R"({"rows": [{"features": )" + std::string(kSeed).substr(13) + "]}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_THAT(r.body, ::testing::Not(HasSubstr("intervals")));
+  EXPECT_THAT(r.body, ::testing::Not(HasSubstr("versionLabel")));
+}
+
 }  // namespace
 }  // namespace regserve::testing

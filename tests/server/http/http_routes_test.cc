@@ -1,5 +1,9 @@
 #include "server/http/http_routes.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "server/http/http_errors.h"
 
@@ -60,6 +64,22 @@ TEST(HttpErrorsTest, InvalidUtf8InMessagesIsReplaced) {
   EXPECT_EQ(
       ErrorJson(absl::NotFoundError("caf\xc3\xa9")),
       "{\"code\":5,\"status\":\"NOT_FOUND\",\"message\":\"caf\xc3\xa9\"}");
+}
+
+// Issue 16, item 12: errors echo at most 64 characters of the caller's
+// path, method or verb, however long they are.
+TEST(HttpRoutesTest, EchoesOfThePathAreCapped) {
+  const std::string longest(8000, 'p');
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/" + longest},
+           {"GET", "/v1/models/m/versions/" + longest},
+           {"POST", "/v1/models/m:" + longest},
+           {longest, "/v1/models/m:predict"}}) {
+    const absl::Status status = MatchRoute(method, path).status();
+    EXPECT_FALSE(status.ok());
+    EXPECT_LT(status.message().size(), 400u) << status.message().substr(0, 300);
+  }
 }
 
 }  // namespace

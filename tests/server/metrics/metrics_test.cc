@@ -158,6 +158,77 @@ TEST_F(MetricsTest, ExpositionPassesPromtool) {
   EXPECT_EQ(rc, 0) << report;
 }
 
+// Issue 16, item 1: finite but huge inputs overflowed to NaN, answered OK,
+// and poisoned regserve_prediction_value_sum for the life of the process.
+// Every path refuses them with INVALID_ARGUMENT naming the features, and
+// records nothing; the sum stays finite.
+TEST_F(MetricsTest, NonFiniteResultsAreRefusedAndNeverRecorded) {
+  using C = grpc::StatusCode;
+  v1::PredictRequest huge = SeedRequest();
+  (*huge.mutable_features())["RM"] = 1e308;
+  (*huge.mutable_features())["NOX"] = 1e308;
+  for (bool interval : {false, true}) {
+    for (bool explain : {false, true}) {
+      huge.set_interval_level(interval ? 0.95 : 0);
+      huge.set_explain(explain);
+      grpc::ClientContext ctx;
+      v1::PredictResponse response;
+      const grpc::Status status = stub_->Predict(&ctx, huge, &response);
+      EXPECT_EQ(status.error_code(), C::INVALID_ARGUMENT);
+      EXPECT_THAT(status.error_message(),
+                  ::testing::AllOf(::testing::HasSubstr("is not finite"),
+                                   ::testing::HasSubstr("RM = 1e+308"),
+                                   ::testing::HasSubstr("NOX = 1e+308")));
+    }
+  }
+  v1::BatchPredictRequest rows;
+  *rows.add_rows()->mutable_features() = SeedRequest().features();
+  *rows.add_rows()->mutable_features() = huge.features();
+  EXPECT_EQ(Batch(rows), C::INVALID_ARGUMENT);
+  v1::BatchPredictRequest table;
+  for (const auto& n : BostonFeatureNames()) {
+    table.mutable_table()->add_columns(n);
+  }
+  for (double v : BostonRow1()) table.mutable_table()->add_values(v);
+  for (double v : BostonRow1()) table.mutable_table()->add_values(v);
+  table.mutable_table()->set_values(13 + 4, 1e308);  // row 1, NOX
+  table.mutable_table()->set_values(13 + 5, 1e308);  // row 1, RM
+  grpc::ClientContext ctx;
+  v1::BatchPredictResponse answer;
+  const grpc::Status status = stub_->BatchPredict(&ctx, table, &answer);
+  EXPECT_EQ(status.error_code(), C::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("table row 1"));
+
+  ASSERT_EQ(Predict(SeedRequest()), C::OK);
+  auto m = Scrape();
+  const std::string series = "{model=\"boston_housing\",version=\"1\"}";
+  EXPECT_EQ(m["regserve_rows_predicted_total" + series], 1);
+  EXPECT_EQ(m["regserve_prediction_value_count" + series], 1);
+  EXPECT_NEAR(m["regserve_prediction_value_sum" + series], 30.00384338, 1e-6);
+}
+
+// Issue 16, item 4: a rows batch refused at its third row counted the rows
+// before it. Only what was answered is recorded.
+TEST_F(MetricsTest, RefusedBatchesRecordNoRows) {
+  v1::BatchPredictRequest rows;
+  v1::PredictRequest outside = SeedRequest();
+  (*outside.mutable_features())["CRIM"] = 100;  // training max 88.98
+  *rows.add_rows()->mutable_features() = outside.features();
+  *rows.add_rows()->mutable_features() = SeedRequest().features();
+  v1::PredictRequest missing = SeedRequest();
+  missing.mutable_features()->erase("RM");
+  *rows.add_rows()->mutable_features() = missing.features();
+  ASSERT_EQ(Batch(rows), grpc::StatusCode::INVALID_ARGUMENT);
+  auto m = Scrape();
+  const std::string series = "{model=\"boston_housing\",version=\"1\"}";
+  EXPECT_EQ(m["regserve_rows_predicted_total" + series], 0);
+  EXPECT_EQ(m["regserve_prediction_value_count" + series], 0);
+  EXPECT_EQ(m["regserve_out_of_domain_inputs_total{feature=\"CRIM\",model="
+              "\"boston_housing\"}"],
+            0);
+  EXPECT_EQ(m["regserve_batch_rows_count{method=\"BatchPredict\"}"], 0);
+}
+
 TEST(MetricsOffTest, ZeroPortTurnsTheExposerOff) {
   auto server = StartTestServer();  // TestServerOptions: metrics_port 0
   ASSERT_NE(server, nullptr);

@@ -271,5 +271,45 @@ TEST_F(ModelManagerTest, PollerPicksUpVersionsOnRequest) {
   m.Stop();
 }
 
+// Issue 16, item 5: a symlink loop in the repository (or in a model's
+// directory) made std::filesystem throw on the polling thread and abort the
+// server. Loops are skipped; what serves keeps serving.
+TEST_F(ModelManagerTest, SymlinkLoopsInTheRepositoryAreSkipped) {
+  Publish(1, 10);
+  ModelManager& m = Manager();
+  ASSERT_TRUE(m.Reconcile().ok());
+  fs::create_symlink("loop", repo_.path() + "/loop");  // points at itself
+  fs::create_symlink("3", repo_.path() + "/tiny/3");
+  ASSERT_TRUE(m.Reconcile().ok());
+  EXPECT_THAT(Serving(), ElementsAre(1));
+  EXPECT_TRUE(serving_);
+  // And a manager starting on such a repository.
+  ModelManager& fresh = Manager();
+  ASSERT_TRUE(fresh.Reconcile().ok());
+  EXPECT_THAT(Serving(), ElementsAre(1));
+}
+
+// Issue 16, item 13: a valid artifact under tiny/0002 showed as version 2
+// LOADING "waiting for model.json" forever (its path is built as tiny/2).
+// Non-canonical names are ignored (with one warning); ListModels never
+// shows a state that cannot change.
+TEST_F(ModelManagerTest, NonCanonicalVersionDirectoriesAreIgnored) {
+  Publish(1, 10);
+  Publish(2, 20);
+  fs::rename(repo_.path() + "/tiny/2", repo_.path() + "/tiny/0002");
+  fs::create_directories(repo_.path() + "/tiny/+3");
+  ModelManager& m = Manager();
+  ASSERT_TRUE(m.Reconcile().ok());
+  ASSERT_TRUE(m.Reconcile().ok());  // warned once, not per poll
+  EXPECT_THAT(Serving(), ElementsAre(1));
+  EXPECT_EQ(State(2).first, v1::VERSION_STATE_UNSPECIFIED);  // not listed
+  EXPECT_EQ(State(3).first, v1::VERSION_STATE_UNSPECIFIED);
+  std::vector<std::string> ignored;
+  auto versions = model::ListVersions(repo_.path(), "tiny", &ignored);
+  ASSERT_TRUE(versions.ok());
+  EXPECT_THAT(*versions, ElementsAre(1));
+  EXPECT_THAT(ignored, ::testing::UnorderedElementsAre("0002", "+3"));
+}
+
 }  // namespace
 }  // namespace regserve::server

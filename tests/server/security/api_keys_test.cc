@@ -78,10 +78,14 @@ class ApiKeysServerTest : public ::testing::Test {
     server::ServerOptions options = TestServerOptions();
     options.api_keys_file = keys_path_;
     options.http_port = server::ServerOptions::kAnyPort;
+    // Plaintext gRPC and HTTP on loopback: the test's network is trusted.
+    options.allow_plaintext_api_keys = true;
+    AdjustOptions(options);
     server_ = StartTestServer(options);
     ASSERT_NE(server_, nullptr);
     channel_ = Connect(server_->port());
   }
+  virtual void AdjustOptions(server::ServerOptions&) {}
   grpc::StatusCode Predict(const std::string& key,
                            const std::string& model = "") {
     auto stub = v1::PredictionService::NewStub(channel_);
@@ -131,6 +135,76 @@ TEST_F(ApiKeysServerTest, ReloadTakesEffectWithoutRestart) {
   server_->Reload();  // what SIGHUP does
   EXPECT_EQ(Predict("s3cret"), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Predict("rotated"), grpc::StatusCode::OK);
+}
+
+// Issue 16, item 14: --auth_health covered Check but not Watch.
+class AuthHealthTest : public ApiKeysServerTest {
+ protected:
+  void AdjustOptions(server::ServerOptions& options) override {
+    options.auth_health = true;
+  }
+  grpc::Status Watch(const std::string& key) {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     absl::ToChronoSeconds(kEventTimeout));
+    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+    auto stream = health->Watch(&ctx, grpc::health::v1::HealthCheckRequest());
+    grpc::health::v1::HealthCheckResponse update;
+    if (stream->Read(&update)) {
+      EXPECT_EQ(update.status(),
+                grpc::health::v1::HealthCheckResponse::SERVING);
+      ctx.TryCancel();
+      stream->Finish().IgnoreError();
+      return grpc::Status::OK;
+    }
+    return stream->Finish();
+  }
+  grpc::StatusCode Check(const std::string& key) {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::ClientContext ctx;
+    if (!key.empty()) ctx.AddMetadata("authorization", "Bearer " + key);
+    grpc::health::v1::HealthCheckResponse response;
+    return health
+        ->Check(&ctx, grpc::health::v1::HealthCheckRequest(), &response)
+        .error_code();
+  }
+};
+
+TEST_F(AuthHealthTest, CheckAndWatchBothNeedAKey) {
+  EXPECT_EQ(Check(""), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Check("s3cret"), grpc::StatusCode::OK);
+  EXPECT_EQ(Watch("").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Watch("guess").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Watch("s3cret").ok());
+}
+
+// Issue 16, item 14: settings that ask for protection either get it or
+// refuse to start; they never run open without a word.
+TEST(FailClosedTest, ProtectionThatCannotBeGivenRefusesToStart) {
+  TempDir dir;
+  const std::string keys = dir.path() + "/keys.pbtxt";
+  std::ofstream(keys) << KeysFile("s3cret");
+  auto refused = [](const server::ServerOptions& options,
+                    const std::string& names) {
+    auto server = server::RegserveServer::Start(options);
+    EXPECT_FALSE(server.ok());
+    EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(server.status().message(), HasSubstr(names));
+  };
+  server::ServerOptions tls_without_cert = TestServerOptions();
+  tls_without_cert.tls.key_file = dir.path() + "/server.key";
+  refused(tls_without_cert, "--tls_cert");
+  tls_without_cert = TestServerOptions();
+  tls_without_cert.tls.client_ca_file = dir.path() + "/ca.pem";
+  tls_without_cert.tls.require_client_cert = true;
+  refused(tls_without_cert, "--tls_cert");
+
+  server::ServerOptions keys_in_clear = TestServerOptions();
+  keys_in_clear.api_keys_file = keys;
+  refused(keys_in_clear, "--api_keys_file needs --tls_cert");
+  keys_in_clear.allow_plaintext_api_keys = true;  // said explicitly: runs
+  EXPECT_NE(StartTestServer(keys_in_clear), nullptr);
 }
 
 }  // namespace

@@ -221,5 +221,43 @@ TEST_F(BadInputTest, CancelledCallDoesNotDisturbTheServer) {
   ExpectStillServing();
 }
 
+// Issue 16, item 12: a feature named with 8,000 characters made the status
+// message exceed the client's metadata limit, so the caller saw
+// RESOURCE_EXHAUSTED instead of INVALID_ARGUMENT. Every echo of the
+// caller's text is capped (common/echo.h): 64 characters a name, 10 names.
+TEST_F(BadInputTest, EchoesOfCallerTextAreCapped) {
+  const std::string long_name(8000, 'x');
+  grpc::Status status = CallPredict(*stub_, Seed([&](v1::PredictRequest& r) {
+    (*r.mutable_features())[long_name] = 1;
+  }));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << status.error_message().substr(0, 200);
+  EXPECT_THAT(status.error_message(), HasSubstr("unknown features [xxxx"));
+  EXPECT_THAT(status.error_message(), HasSubstr("(7936 more bytes)"));
+  EXPECT_LT(status.error_message().size(), 1000u);
+
+  status = CallPredict(*stub_, Seed([](v1::PredictRequest& r) {
+    for (int i = 0; i < 500; ++i) {
+      (*r.mutable_features())["extra_" + std::to_string(1000 + i)] = 1;
+    }
+  }));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr(" and 490 more]"));
+  EXPECT_LT(status.error_message().size(), 1000u);
+
+  status = CallPredict(*stub_, Seed([&](v1::PredictRequest& r) {
+    r.mutable_model_spec()->set_name(long_name);
+  }));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_LT(status.error_message().size(), 1000u);
+
+  status = CallPredict(*stub_, Seed([&](v1::PredictRequest& r) {
+    r.mutable_model_spec()->set_version_label(long_name);
+  }));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_LT(status.error_message().size(), 1000u);
+  ExpectStillServing();
+}
+
 }  // namespace
 }  // namespace regserve::server
