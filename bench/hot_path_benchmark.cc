@@ -7,7 +7,9 @@
 #include "google/protobuf/arena.h"
 #include "model/artifact.h"
 #include "model/artifact_store.h"
+#include "prometheus/histogram.h"
 #include "server/metrics/server_metrics.h"
+#include "server/metrics/sharded_histogram.h"
 #include "server/repository/model_manager.h"
 #include "server/serving/feature_mapper.h"
 #include "server/serving/predictor.h"
@@ -134,6 +136,38 @@ void BM_PredictorBatchTable(benchmark::State& state) {
 BENCHMARK(BM_PredictorBatchTable)->Arg(1)->Arg(100)->Arg(10000);
 
 }  // namespace
+// One histogram observation from 1 and 2 threads at once: prometheus-cpp's
+// Histogram (a mutex shared by all observers; the baseline regserve used
+// before) against the sharded one the server now uses on the serving path.
+const std::vector<double>& LatencyBounds() {
+  static const std::vector<double> bounds = [] {
+    std::vector<double> b;
+    for (double x = 25e-6; x < 8; x *= 2) b.push_back(x);
+    return b;
+  }();
+  return bounds;
+}
+
+void BM_HistogramObservePrometheusCpp(benchmark::State& state) {
+  static prometheus::Histogram histogram(LatencyBounds());
+  double v = 1e-4;
+  for (auto _ : state) {
+    histogram.Observe(v);
+    v = v < 1 ? v * 1.01 : 1e-4;
+  }
+}
+BENCHMARK(BM_HistogramObservePrometheusCpp)->Threads(1)->Threads(2);
+
+void BM_HistogramObserveSharded(benchmark::State& state) {
+  static server::metrics::ShardedHistogram histogram(LatencyBounds());
+  double v = 1e-4;
+  for (auto _ : state) {
+    histogram.Observe(v);
+    v = v < 1 ? v * 1.01 : 1e-4;
+  }
+}
+BENCHMARK(BM_HistogramObserveSharded)->Threads(1)->Threads(2);
+
 }  // namespace regserve::bench
 
 BENCHMARK_MAIN();

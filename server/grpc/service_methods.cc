@@ -17,26 +17,27 @@ std::string AuthorizationOf(const grpc::ServerContext& context) {
   return std::string(it->second.data(), it->second.size());
 }
 
-// An authorize function for a method whose requests name a model.
-template <typename Request, typename Response>
-void CheckModelCalls(const security::CallAuthorizer* authorizer,
-                     ApiMethod api_method,
-                     UnaryMethod<Request, Response>& method) {
-  method.authorize = [authorizer, api_method](const grpc::ServerContext& ctx,
-                                              const Request& request) {
-    return ToGrpcStatus(authorizer->Authorize(api_method, AuthorizationOf(ctx),
-                                              request.model_spec().name()));
-  };
+// The model a request names ("" for requests that name none, such as
+// ListModels and health checks; the authorizer maps "" to the default
+// model where a method is model-scoped).
+template <typename Request>
+std::string ModelNamedBy(const Request& request) {
+  if constexpr (requires { request.model_spec(); }) {
+    return request.model_spec().name();
+  } else {
+    return "";
+  }
 }
 
-// An authorize function for a method whose requests name no model.
+// Sets `method`'s authorize function: `api_method`'s grant, checked by
+// `authorizer` before any work.
 template <typename Request, typename Response>
 void CheckCalls(const security::CallAuthorizer* authorizer,
                 ApiMethod api_method, UnaryMethod<Request, Response>& method) {
   method.authorize = [authorizer, api_method](const grpc::ServerContext& ctx,
-                                              const Request&) {
-    return ToGrpcStatus(
-        authorizer->Authorize(api_method, AuthorizationOf(ctx), ""));
+                                              const Request& request) {
+    return ToGrpcStatus(authorizer->Authorize(
+        api_method, AuthorizationOf(ctx), ModelNamedBy(request)));
   };
 }
 
@@ -102,9 +103,9 @@ void AttachCallMetrics(metrics::ServerMetrics& metrics,
 
 void AttachAuthorization(const security::CallAuthorizer* authorizer,
                          HealthService& health, ServiceMethods& methods) {
-  CheckModelCalls(authorizer, ApiMethod::kPredict, methods.predict);
-  CheckModelCalls(authorizer, ApiMethod::kBatchPredict, methods.batch_predict);
-  CheckModelCalls(authorizer, ApiMethod::kGetModelMetadata, methods.metadata);
+  CheckCalls(authorizer, ApiMethod::kPredict, methods.predict);
+  CheckCalls(authorizer, ApiMethod::kBatchPredict, methods.batch_predict);
+  CheckCalls(authorizer, ApiMethod::kGetModelMetadata, methods.metadata);
   CheckCalls(authorizer, ApiMethod::kListModels, methods.list_models);
   if (authorizer->Checks(ApiMethod::kHealth)) {
     CheckCalls(authorizer, ApiMethod::kHealth, methods.health_check);

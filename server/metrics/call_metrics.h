@@ -10,7 +10,7 @@
 #include "grpcpp/support/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/gauge.h"
-#include "prometheus/histogram.h"
+#include "server/metrics/sharded_histogram.h"
 
 namespace regserve::server::metrics {
 
@@ -19,13 +19,14 @@ inline constexpr int kStatusCodes = 17;
 
 // Cached handles for one method. Created once at start-up; the handles are
 // references into prometheus-cpp families, stable for the registry's life.
-// Thread-safe (prometheus-cpp metrics are).
+// Thread-safe and lock-free (prometheus-cpp's counters and gauges are
+// atomic; the histogram is sharded).
 struct CallMetrics {
   prometheus::Counter* started = nullptr;
   prometheus::Counter* received = nullptr;
   prometheus::Counter* sent = nullptr;
   std::array<prometheus::Counter*, kStatusCodes> handled{};
-  prometheus::Histogram* handling_seconds = nullptr;
+  ShardedHistogram* handling_seconds = nullptr;  // lock-free
   prometheus::Gauge* in_flight = nullptr;  // shared by all methods
 
   // A call arrived with its one request message.

@@ -18,7 +18,9 @@ absl::StatusOr<std::unique_ptr<MetricsExposer>> MetricsExposer::Start(
     return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", host,
                                                ":", port, ": ", e.what()));
   }
-  out->exposer_->RegisterCollectable(metrics->registry());
+  for (const auto& collectable : metrics->collectables()) {
+    out->exposer_->RegisterCollectable(collectable);
+  }
   out->exposer_->RegisterCollectable(out->process_);
   const auto ports = out->exposer_->GetListeningPorts();
   out->port_ = ports.empty() ? port : ports.front();

@@ -53,7 +53,7 @@ void ModelMetrics::RecordTable(
         std::lower_bound(bounds.begin(), bounds.end(), p) - bounds.begin();
     counts[static_cast<size_t>(bucket)] += 1;
   }
-  series_->predictions->ObserveMultiple(counts, predictions.sum());
+  series_->predictions->ObserveBuckets(counts, predictions.sum());
 }
 
 }  // namespace regserve::server::metrics

@@ -60,12 +60,10 @@ ServerMetrics::ServerMetrics()
                    .Help("Total number of RPCs completed on the server, "
                          "regardless of success or failure.")
                    .Register(*registry_)),
-      handling_seconds_(BuildHistogram()
-                            .Name("grpc_server_handling_seconds")
-                            .Help("Histogram of response latency (seconds) of "
-                                  "gRPC that had been application-level "
-                                  "handled by the server.")
-                            .Register(*registry_)),
+      handling_seconds_(std::make_shared<ShardedHistogramFamily>(
+          "grpc_server_handling_seconds",
+          "Histogram of response latency (seconds) of gRPC that had been "
+          "application-level handled by the server.")),
       received_(BuildCounter()
                     .Name("grpc_server_msg_received_total")
                     .Help("Total number of RPC stream messages received on "
@@ -80,10 +78,8 @@ ServerMetrics::ServerMetrics()
                 .Name("regserve_rows_predicted_total")
                 .Help("Rows predicted, by model and version.")
                 .Register(*registry_)),
-      batch_rows_family_(BuildHistogram()
-                             .Name("regserve_batch_rows")
-                             .Help("Rows per batch call, by method.")
-                             .Register(*registry_)),
+      batch_rows_family_(std::make_shared<ShardedHistogramFamily>(
+          "regserve_batch_rows", "Rows per batch call, by method.")),
       in_flight_family_(BuildGauge()
                             .Name("regserve_calls_in_flight")
                             .Help("Calls being handled right now.")
@@ -101,16 +97,14 @@ ServerMetrics::ServerMetrics()
                          .Help("Feature values outside the training range, "
                                "by model and feature.")
                          .Register(*registry_)),
-      predictions_(BuildHistogram()
-                       .Name("regserve_prediction_value")
-                       .Help("Predicted values; buckets span the training "
-                             "target's range.")
-                       .Register(*registry_)),
+      predictions_(std::make_shared<ShardedHistogramFamily>(
+          "regserve_prediction_value",
+          "Predicted values; buckets span the training target's range.")),
       in_flight_(&in_flight_family_.Add({})),
-      batch_rows_(&batch_rows_family_.Add({{"method", "BatchPredict"}},
+      batch_rows_(batch_rows_family_->Add({{"method", "BatchPredict"}},
                                           BatchBuckets())),
-      version_series_(
-          std::make_shared<VersionSeriesBook>(registry_, rows_, predictions_)) {
+      version_series_(std::make_shared<VersionSeriesBook>(registry_, rows_,
+                                                          predictions_)) {
   BuildGauge()
       .Name("regserve_build_info")
       .Help("Build of the running server; always 1.")
@@ -134,7 +128,7 @@ CallMetrics ServerMetrics::ForMethod(absl::string_view service,
     with_code["grpc_code"] = kCodeNames[code];
     m.handled[code] = &handled_.Add(with_code);
   }
-  m.handling_seconds = &handling_seconds_.Add(labels, LatencyBuckets());
+  m.handling_seconds = handling_seconds_->Add(labels, LatencyBuckets());
   m.in_flight = in_flight_;
   return m;
 }
@@ -158,6 +152,22 @@ absl::StatusOr<std::shared_ptr<const ModelMetrics>> ServerMetrics::ForModel(
   if (!series.ok()) return series.status();
   return std::make_shared<const ModelMetrics>(model, *std::move(series),
                                               std::move(out_of_domain));
+}
+
+std::vector<std::weak_ptr<prometheus::Collectable>>
+ServerMetrics::collectables() const {
+  return {registry_, handling_seconds_, batch_rows_family_, predictions_};
+}
+
+std::vector<prometheus::MetricFamily> ServerMetrics::Collect() const {
+  std::vector<prometheus::MetricFamily> families;
+  for (const auto& weak : collectables()) {
+    if (auto collectable = weak.lock()) {
+      auto more = collectable->Collect();
+      families.insert(families.end(), more.begin(), more.end());
+    }
+  }
+  return families;
 }
 
 void ServerMetrics::RecordLoad(const std::string& model, bool ok) {

@@ -17,6 +17,7 @@
 #include "prometheus/registry.h"
 #include "server/metrics/call_metrics.h"
 #include "server/metrics/model_metrics.h"
+#include "server/metrics/sharded_histogram.h"
 #include "server/metrics/version_series.h"
 
 namespace regserve::server::metrics {
@@ -42,30 +43,37 @@ class ServerMetrics {
   absl::StatusOr<std::shared_ptr<const ModelMetrics>> ForModel(
       const model::LinearModel& model);
   // Batch size histogram for BatchPredict.
-  prometheus::Histogram& batch_rows() { return *batch_rows_; }
+  ShardedHistogram& batch_rows() { return *batch_rows_; }
   // A load attempt of `model` ended with `ok`.
   void RecordLoad(const std::string& model, bool ok);
   // Marks a version as loaded (gauge 1) or unloaded (series removed).
   void SetLoaded(const std::string& model, int64_t version, bool loaded);
 
+  // prometheus-cpp's registry (counters, gauges, the HTTP gateway's
+  // metrics). /metrics serves every one of collectables(); Collect()
+  // returns them all, for tests.
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+  std::vector<std::weak_ptr<prometheus::Collectable>> collectables() const;
+  std::vector<prometheus::MetricFamily> Collect() const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
-  prometheus::Family<prometheus::Histogram>& handling_seconds_;
+  // The histograms observed while serving are sharded (lock-free); they
+  // are exposed beside the registry (collectables()).
+  std::shared_ptr<ShardedHistogramFamily> handling_seconds_;
   prometheus::Family<prometheus::Counter>& received_;
   prometheus::Family<prometheus::Counter>& sent_;
   prometheus::Family<prometheus::Counter>& rows_;
-  prometheus::Family<prometheus::Histogram>& batch_rows_family_;
+  std::shared_ptr<ShardedHistogramFamily> batch_rows_family_;
   prometheus::Family<prometheus::Gauge>& in_flight_family_;
   prometheus::Family<prometheus::Gauge>& loaded_;
   prometheus::Family<prometheus::Counter>& loads_;
   prometheus::Family<prometheus::Counter>& out_of_domain_;
-  prometheus::Family<prometheus::Histogram>& predictions_;
+  std::shared_ptr<ShardedHistogramFamily> predictions_;
   prometheus::Gauge* in_flight_;
-  prometheus::Histogram* batch_rows_;
+  ShardedHistogram* batch_rows_;
   std::shared_ptr<VersionSeriesBook> version_series_;
 };
 

@@ -1,6 +1,7 @@
 #include "server/metrics/version_series.h"
 
 #include <exception>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 
@@ -22,7 +23,10 @@ absl::StatusOr<std::shared_ptr<const VersionSeries>> VersionSeriesBook::Acquire(
   auto series = std::make_unique<VersionSeries>();
   try {
     series->rows = &rows_.Add(labels);
-    series->predictions = &predictions_.Add(labels, buckets);
+    series->predictions = predictions_->Add(labels, buckets);
+    if (series->predictions == nullptr) {
+      throw std::invalid_argument("prediction buckets are not ascending");
+    }
   } catch (const std::exception& e) {
     if (series->rows != nullptr) rows_.Remove(series->rows);
     return absl::InternalError(
@@ -45,7 +49,7 @@ absl::StatusOr<std::shared_ptr<const VersionSeries>> VersionSeriesBook::Acquire(
 
 void VersionSeriesBook::Remove(const Entry& entry) {
   rows_.Remove(entry.rows);
-  predictions_.Remove(entry.predictions);
+  predictions_->Remove(entry.predictions);
 }
 
 void VersionSeriesBook::Release(const Key& key, uint64_t id) {

@@ -19,7 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
-#include "prometheus/histogram.h"
+#include "server/metrics/sharded_histogram.h"
 #include "prometheus/registry.h"
 
 namespace regserve::server::metrics {
@@ -27,7 +27,7 @@ namespace regserve::server::metrics {
 // One version's series. `buckets` are the histogram's own bucket bounds.
 struct VersionSeries {
   prometheus::Counter* rows = nullptr;
-  prometheus::Histogram* predictions = nullptr;
+  ShardedHistogram* predictions = nullptr;
   std::vector<double> buckets;
 };
 
@@ -39,10 +39,10 @@ class VersionSeriesBook
  public:
   VersionSeriesBook(std::shared_ptr<prometheus::Registry> registry,
                     prometheus::Family<prometheus::Counter>& rows,
-                    prometheus::Family<prometheus::Histogram>& predictions)
+                    std::shared_ptr<ShardedHistogramFamily> predictions)
       : registry_(std::move(registry)),
         rows_(rows),
-        predictions_(predictions) {}
+        predictions_(std::move(predictions)) {}
 
   // The series of `model` `version`. Fresh ones with `buckets` unless a
   // loaded copy of the same version still holds its series (a reload under
@@ -58,7 +58,7 @@ class VersionSeriesBook
     uint64_t id = 0;
     std::weak_ptr<const VersionSeries> series;
     prometheus::Counter* rows = nullptr;
-    prometheus::Histogram* predictions = nullptr;
+    ShardedHistogram* predictions = nullptr;
   };
   // Removes the entry's series from /metrics.
   void Remove(const Entry& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -67,7 +67,7 @@ class VersionSeriesBook
 
   const std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& rows_;
-  prometheus::Family<prometheus::Histogram>& predictions_;
+  const std::shared_ptr<ShardedHistogramFamily> predictions_;
   absl::Mutex mu_;
   std::map<Key, Entry> entries_ ABSL_GUARDED_BY(mu_);
   uint64_t next_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -42,7 +42,7 @@ class Predictor {
 
   const ModelRegistry* registry_;
   int64_t max_batch_rows_;
-  prometheus::Histogram* batch_rows_ = nullptr;  // null: metrics off
+  metrics::ShardedHistogram* batch_rows_ = nullptr;  // null: metrics off
 };
 
 }  // namespace regserve::server

@@ -35,7 +35,7 @@ model::LinearModel TinyWithTargetRange(double min, double max) {
 // The "le" bounds of tiny version 2's prediction histogram in /metrics.
 std::vector<double> ExposedBounds(ServerMetrics& metrics) {
   std::vector<double> bounds;
-  for (const auto& family : metrics.registry()->Collect()) {
+  for (const auto& family : metrics.Collect()) {
     if (family.name != "regserve_prediction_value") continue;
     for (const auto& m : family.metric) {
       for (const auto& b : m.histogram.bucket) bounds.push_back(b.upper_bound);
