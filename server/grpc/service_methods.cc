@@ -36,8 +36,8 @@ void CheckCalls(const security::CallAuthorizer* authorizer,
                 ApiMethod api_method, UnaryMethod<Request, Response>& method) {
   method.authorize = [authorizer, api_method](const grpc::ServerContext& ctx,
                                               const Request& request) {
-    return ToGrpcStatus(authorizer->Authorize(
-        api_method, AuthorizationOf(ctx), ModelNamedBy(request)));
+    return ToGrpcStatus(authorizer->Authorize(api_method, AuthorizationOf(ctx),
+                                              ModelNamedBy(request)));
   };
 }
 

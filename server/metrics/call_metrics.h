@@ -27,7 +27,7 @@ struct CallMetrics {
   prometheus::Counter* sent = nullptr;
   std::array<prometheus::Counter*, kStatusCodes> handled{};
   ShardedHistogram* handling_seconds = nullptr;  // lock-free
-  prometheus::Gauge* in_flight = nullptr;  // shared by all methods
+  prometheus::Gauge* in_flight = nullptr;        // shared by all methods
 
   // A call arrived with its one request message.
   void OnStart() const {

@@ -103,8 +103,8 @@ ServerMetrics::ServerMetrics()
       in_flight_(&in_flight_family_.Add({})),
       batch_rows_(batch_rows_family_->Add({{"method", "BatchPredict"}},
                                           BatchBuckets())),
-      version_series_(std::make_shared<VersionSeriesBook>(registry_, rows_,
-                                                          predictions_)) {
+      version_series_(
+          std::make_shared<VersionSeriesBook>(registry_, rows_, predictions_)) {
   BuildGauge()
       .Name("regserve_build_info")
       .Help("Build of the running server; always 1.")

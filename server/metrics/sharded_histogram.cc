@@ -8,7 +8,8 @@ namespace regserve::server::metrics {
 ShardedHistogram::ShardedHistogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)) {
   for (Shard& shard : shards_) {
-    shard.counts = std::make_unique<std::atomic<uint64_t>[]>(bounds_.size() + 1);
+    shard.counts =
+        std::make_unique<std::atomic<uint64_t>[]>(bounds_.size() + 1);
   }
 }
 

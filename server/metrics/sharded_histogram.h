@@ -77,7 +77,8 @@ class ShardedHistogramFamily : public prometheus::Collectable {
   const std::string name_;
   const std::string help_;
   mutable absl::Mutex mu_;
-  std::map<std::map<std::string, std::string>, std::unique_ptr<ShardedHistogram>>
+  std::map<std::map<std::string, std::string>,
+           std::unique_ptr<ShardedHistogram>>
       series_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -19,8 +19,8 @@
 #include "absl/synchronization/mutex.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
-#include "server/metrics/sharded_histogram.h"
 #include "prometheus/registry.h"
+#include "server/metrics/sharded_histogram.h"
 
 namespace regserve::server::metrics {
 
