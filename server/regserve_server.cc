@@ -201,6 +201,7 @@ void RegserveServer::Shutdown() {
   std::thread stopper(
       [this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
   queues_.AwaitShutdownWithNoCallsInFlight(deadline);
+  health_.AwaitNoWatchers(deadline);  // each was told to finish above
   grpc_server_cancel_all_calls(server_->c_server());
   stopper.join();
   queues_.Shutdown();

@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/alarm.h"
 #include "grpcpp/completion_queue.h"
@@ -64,6 +65,9 @@ class HealthService {
   // Watch calls register while their stream is open.
   void AddWatcher(HealthWatchCall* watcher);
   void RemoveWatcher(HealthWatchCall* watcher);
+  // After Shutdown(): blocks until every open Watch stream has ended (each
+  // is told to finish), or until `deadline`. Whether they all ended.
+  bool AwaitNoWatchers(absl::Time deadline);
 
  private:
   const absl::flat_hash_set<std::string> services_;

@@ -69,18 +69,20 @@ class HttpServer::Handler : public CivetHandler {
     } else {
       response = HttpResponse{413, ErrorJson(read), "none"};
     }
-    mg_response_header_start(conn, response.status);
-    mg_response_header_add(conn, "Content-Type", "application/json", -1);
-    const std::string length = std::to_string(response.body.size());
-    mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-    mg_response_header_send(conn);
-    mg_write(conn, response.body.data(), response.body.size());
+    // Recorded before the answer is written: a caller that has its answer
+    // can rely on it being counted.
     if (metrics_ != nullptr) {
       metrics_->Record(response.route, response.status,
                        std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - start)
                            .count());
     }
+    mg_response_header_start(conn, response.status);
+    mg_response_header_add(conn, "Content-Type", "application/json", -1);
+    const std::string length = std::to_string(response.body.size());
+    mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
+    mg_response_header_send(conn);
+    mg_write(conn, response.body.data(), response.body.size());
     return true;
   }
 
