@@ -10,7 +10,6 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
-#include "grpc/grpc.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/grpc/builder_options.h"
@@ -191,19 +190,10 @@ void RegserveServer::Shutdown() {
   health_.Shutdown();
   http_.reset();  // stops accepting; waits for HTTP requests in flight
   queues_.MarkShuttingDown();
-  // grpc::Server::Shutdown refuses new calls at once and lets in-flight
-  // calls run, but it also waits for every connection to close, idle ones
-  // included, until the grace period ends. So it runs on a thread of its
-  // own while this one waits for the calls in flight only, then closes the
-  // connections that are left: shutdown waits for calls, never for idle
-  // connections.
-  const absl::Time deadline = absl::Now() + options_.shutdown_grace;
-  std::thread stopper(
-      [this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
-  queues_.AwaitShutdownWithNoCallsInFlight(deadline);
-  health_.AwaitNoWatchers(deadline);  // each was told to finish above
-  grpc_server_cancel_all_calls(server_->c_server());
-  stopper.join();
+  // Refuses new calls at once; in-flight calls keep being served by the
+  // pollers until they end or the grace period cancels them.
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(options_.shutdown_grace));
   queues_.Shutdown();
   shut_down_ = true;
   LOG(INFO) << "shut down after answering " << queues_.state().answered.load()
