@@ -135,20 +135,22 @@ TEST(LoadSheddingTest, BurstIsAnsweredOrShedThenServiceRecovers) {
   EXPECT_EQ(ok.load() + shed.load(), 128);
   EXPECT_EQ(other.load(), 0);
 
-  // Once the burst is over the server recovers by itself: each of 20 calls
-  // from a client that retries with backoff is answered.
+  // Once the burst is over the server recovers by itself: a client that
+  // retries with backoff (as RESOURCE_EXHAUSTED asks) is answered. How soon
+  // depends on how busy the machine is (a starved polling thread is a
+  // delayed queue, and is shed), so this waits for the event, bounded by
+  // kEventTimeout overall; when refusals end exactly is tested on a fake
+  // clock (LoadShedderTest.SustainedDelayRefusesUntilTheDelayFalls).
   auto stub = v1::PredictionService::NewStub(Connect(server->port()));
-  for (int i = 0; i < 20; ++i) {
-    grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
-    EXPECT_TRUE(WaitUntil([&] {
-      grpc::ClientContext ctx;
-      ctx.set_deadline(HangDeadline());
-      v1::PredictResponse response;
-      code = stub->Predict(&ctx, SeedRequest(), &response).error_code();
-      return code != grpc::StatusCode::RESOURCE_EXHAUSTED;
-    }));
-    EXPECT_EQ(code, grpc::StatusCode::OK);
-  }
+  grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+  EXPECT_TRUE(WaitUntil([&] {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(HangDeadline());
+    v1::PredictResponse response;
+    code = stub->Predict(&ctx, SeedRequest(), &response).error_code();
+    return code != grpc::StatusCode::RESOURCE_EXHAUSTED;
+  }));
+  EXPECT_EQ(code, grpc::StatusCode::OK);
 }
 
 TEST(LoadSheddingTest, OffMeansEveryCallIsAnswered) {
