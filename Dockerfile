@@ -29,11 +29,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libabsl20220623 \
       libc-ares2 \
-      libcivetweb1 \
       libgrpc++1.51 \
       libgrpc29 \
       libprometheus-cpp-core1.0 \
-      libprometheus-cpp-pull1.0 \
       libprotobuf32 \
       libre2-9 \
       libssl3 \

@@ -27,7 +27,17 @@ ABSL_FLAG(int, port, 50051,
 ABSL_FLAG(int, http_port, 8080,
           "HTTP/1.1 JSON gateway port; 0 = off, -1 = a free port (written to "
           "--port_file).");
-ABSL_FLAG(int, http_threads, 4, "Worker threads of the HTTP/JSON gateway.");
+ABSL_FLAG(int, http_threads, 4,
+          "Event loop threads of the HTTP/JSON gateway (idle and slow "
+          "connections hold none).");
+ABSL_FLAG(int, http_max_connections, 1024,
+          "Open HTTP connections past which new ones get 503 and are closed.");
+ABSL_FLAG(int, http_read_timeout_seconds, 10,
+          "Seconds a client has to send a request's head once it began, and "
+          "again its body; then the connection is closed.");
+ABSL_FLAG(
+    int, http_idle_timeout_seconds, 60,
+    "Seconds a kept-alive HTTP connection may wait for its next request.");
 ABSL_FLAG(int, metrics_port, 9090,
           "Prometheus /metrics port; 0 = off, -1 = a free port (written to "
           "--port_file).");
@@ -131,6 +141,11 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
   options.metrics_port = absl::GetFlag(FLAGS_metrics_port);
   options.http_port = absl::GetFlag(FLAGS_http_port);
   options.http_threads = absl::GetFlag(FLAGS_http_threads);
+  options.http_max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  options.http_read_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_http_read_timeout_seconds));
+  options.http_idle_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_http_idle_timeout_seconds));
   options.model_repository = absl::GetFlag(FLAGS_model_repository);
   options.default_model = absl::GetFlag(FLAGS_default_model);
   options.threads = absl::GetFlag(FLAGS_threads);

@@ -127,6 +127,9 @@ absl::Status RegserveServer::StartHttp() {
       options_.http_port == ServerOptions::kAnyPort ? 0 : options_.http_port;
   http_options.threads = options_.http_threads;
   http_options.max_body_bytes = static_cast<size_t>(options_.max_message_bytes);
+  http_options.max_connections = options_.http_max_connections;
+  http_options.read_timeout = options_.http_read_timeout;
+  http_options.idle_timeout = options_.http_idle_timeout;
   ASSIGN_OR_RETURN(http_, http::HttpServer::Start(http_options, gateway_.get(),
                                                   http_metrics_.get()));
   return absl::OkStatus();
@@ -188,7 +191,9 @@ void RegserveServer::Shutdown() {
   if (shut_down_) return;
   // Ends Watch streams too, so the shutdown below need not wait for them.
   health_.Shutdown();
-  http_.reset();  // stops accepting; waits for HTTP requests in flight
+  // Stops accepting and closes idle connections; requests in flight are
+  // answered (within the grace period).
+  if (http_ != nullptr) http_->Stop(options_.shutdown_grace);
   queues_.MarkShuttingDown();
   // Refuses new calls at once; in-flight calls keep being served by the
   // pollers until they end or the grace period cancels them.

@@ -46,6 +46,8 @@ class RegserveServer {
   int metrics_port() const { return exposer_ ? exposer_->port() : 0; }
   // The HTTP/JSON port actually bound; 0 when the gateway is off.
   int http_port() const { return http_ ? http_->port() : 0; }
+  // Open connections of the JSON gateway (for tests and logs).
+  int http_connections() const { return http_ ? http_->connections() : 0; }
   // Rescans the model repository and config, and re-reads the API keys
   // (SIGHUP).
   void Reload();

@@ -28,6 +28,14 @@ absl::Status CheckAtLeast(absl::string_view flag, int64_t value,
                  absl::StrCat("must be at least ", least, ", is ", value));
 }
 
+absl::Status CheckPositive(absl::string_view flag, absl::Duration value) {
+  if (value > absl::ZeroDuration() && value != absl::InfiniteDuration()) {
+    return absl::OkStatus();
+  }
+  return Invalid(flag, absl::StrCat("must be a finite duration > 0, is ",
+                                    absl::FormatDuration(value)));
+}
+
 absl::Status CheckNotNegative(absl::string_view flag, absl::Duration value) {
   if (value >= absl::ZeroDuration() && value != absl::InfiniteDuration()) {
     return absl::OkStatus();
@@ -76,6 +84,9 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
            CheckPort("metrics_port", o.metrics_port, /*any_allowed=*/true),
            CheckPort("http_port", o.http_port, /*any_allowed=*/true),
            CheckAtLeast("http_threads", o.http_threads, 1),
+           CheckAtLeast("http_max_connections", o.http_max_connections, 1),
+           CheckPositive("http_read_timeout_seconds", o.http_read_timeout),
+           CheckPositive("http_idle_timeout_seconds", o.http_idle_timeout),
            CheckAtLeast("threads", o.threads, 0),
            CheckAtLeast("max_batch_rows", o.max_batch_rows, 1),
            CheckAtLeast("max_message_bytes", o.max_message_bytes, 1024),

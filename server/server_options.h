@@ -22,8 +22,17 @@ struct ServerOptions {
   static constexpr int kAnyPort = -1;
   // HTTP/1.1 JSON gateway port; 0 turns it off, kAnyPort picks a free port.
   int http_port = 8080;
-  // civetweb worker threads for the JSON gateway.
+  // Event loop threads of the JSON gateway (handlers run on them; idle and
+  // slow connections hold none).
   int http_threads = 4;
+  // Open HTTP connections past which new ones get 503 and are closed.
+  int http_max_connections = 1024;
+  // Time a client has to send a request's head once it began, and again
+  // its body (totals, so slowloris clients are cut off); then the
+  // connection is closed.
+  absl::Duration http_read_timeout = absl::Seconds(10);
+  // A kept-alive HTTP connection with no request for this long is closed.
+  absl::Duration http_idle_timeout = absl::Seconds(60);
   // TLS or mutual TLS on the gRPC port; off (plaintext) by default.
   security::TlsOptions tls;
   // API keys file; empty = no authentication (open, with a warning).

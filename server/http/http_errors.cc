@@ -1,8 +1,8 @@
 #include "server/http/http_errors.h"
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/stubs/common.h"
 #include "google/protobuf/struct.pb.h"
+#include "google/protobuf/stubs/common.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace regserve::server::http {

@@ -102,4 +102,10 @@ absl::StatusOr<Route> MatchRoute(absl::string_view method,
   return ModelRoute(method, path, absl::StrSplit(rest, '/'));
 }
 
+std::string AllowedMethods(absl::string_view path) {
+  if (MatchRoute("GET", path).ok()) return "GET";
+  if (MatchRoute("POST", path).ok()) return "POST";
+  return "";
+}
+
 }  // namespace regserve::server::http

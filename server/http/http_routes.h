@@ -40,6 +40,10 @@ struct Route {
 absl::StatusOr<Route> MatchRoute(absl::string_view method,
                                  absl::string_view path);
 
+// The methods `path` answers to: "GET", "POST", or "" for no route (for
+// OPTIONS and the Allow header of 405).
+std::string AllowedMethods(absl::string_view path);
+
 }  // namespace regserve::server::http
 
 #endif  // REGSERVE_SERVER_HTTP_HTTP_ROUTES_H_

@@ -17,11 +17,11 @@ namespace {
 namespace v1 = ::regserve::v1;
 
 HttpResponse Error(const absl::Status& status, const char* route = "none") {
-  return HttpResponse{HttpStatusFor(status.code()), ErrorJson(status), route};
+  return JsonResponse(HttpStatusFor(status.code()), ErrorJson(status), route);
 }
 
 HttpResponse Ok(std::string json, const char* route) {
-  return HttpResponse{200, std::move(json), route};
+  return JsonResponse(200, std::move(json), route);
 }
 
 // The path names the model (and maybe the version); a body may repeat them
@@ -101,10 +101,10 @@ HttpResponse JsonGateway::Handle(absl::string_view method,
   }
   switch (route->kind) {
     case RouteKind::kHealthz:
-      return HttpResponse{200, R"({"status":"ok"})", name};
+      return JsonResponse(200, R"({"status":"ok"})", name);
     case RouteKind::kReadyz:
-      return ready_() ? HttpResponse{200, R"({"status":"SERVING"})", name}
-                      : HttpResponse{503, R"({"status":"NOT_SERVING"})", name};
+      return ready_() ? JsonResponse(200, R"({"status":"SERVING"})", name)
+                      : JsonResponse(503, R"({"status":"NOT_SERVING"})", name);
     case RouteKind::kListModels: {
       v1::ListModelsResponse list;
       manager_->ListModels(&list);

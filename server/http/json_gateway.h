@@ -10,17 +10,12 @@
 
 #include "absl/strings/string_view.h"
 #include "server/http/http_routes.h"
+#include "server/http/http_types.h"
 #include "server/repository/model_manager.h"
 #include "server/security/call_authorizer.h"
 #include "server/serving/predictor.h"
 
 namespace regserve::server::http {
-
-struct HttpResponse {
-  int status = 200;
-  std::string body;            // JSON
-  const char* route = "none";  // metrics label: RouteName() or "none"
-};
 
 // Thread-safe. Owns nothing: predictor and manager must outlive it.
 class JsonGateway {
