@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 C=$ROOT/fuzz/corpus
-mkdir -p "$C"/{fuzz_predict_request,fuzz_artifact_loader,fuzz_csv,fuzz_model_config,fuzz_http_json}
+mkdir -p "$C"/{fuzz_predict_request,fuzz_artifact_loader,fuzz_csv,fuzz_model_config,fuzz_http_json,fuzz_http_framing}
 
 encode() {  # encode MESSAGE OUT  (text format on stdin)
   protoc -I"$ROOT/proto" --encode="regserve.v1.$1" \
@@ -105,4 +105,20 @@ printf '{"table":{"columns":["CRIM","ZN","INDUS","CHAS","NOX","RM","AGE","DIS","
 printf '{"rows":[{"features":{%s}},{"features":{"ZN":1}}]}' "$F" >"$H/batch_rows.json"
 printf '{"features":{"CRIM":1e999}' >"$H/truncated.json"
 printf '[]' >"$H/array.json"
+
+# --- fuzz_http_framing: whole HTTP/1.1 connections ---------------------------
+W=$C/fuzz_http_framing
+B=$(printf '{"features":{%s}}' "$F")
+post() {  # post PATH BODY [EXTRA-HEADER-LINES]
+  printf 'POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n%b\r\n%s' \
+    "$1" "${#2}" "${3:-}" "$2"
+}
+post /v1/models/boston_housing:predict "$B" >"$W/predict.http"
+post /v1/models/boston_housing:predict "$B" 'Expect: 100-continue\r\n' >"$W/expect.http"
+post /v1/models/boston_housing:predict "$B" 'Content-Encoding: gzip\r\n' >"$W/gzip.http"
+post /v1/models/boston_housing:predict "${B:0:40}" >"$W/short_body.http"
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nHEAD /readyz HTTP/1.1\r\n\r\nOPTIONS /v1/models/a%%3Apredict?x=1 HTTP/1.1\r\n\r\nPUT /v1/models HTTP/1.1\r\nContent-Length: 0\r\n\r\n' >"$W/pipelined.http"
+printf 'POST /v1/models/boston_housing:batchPredict HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"row\r\n6\r\ns":[]}\r\n0\r\n\r\n' >"$W/chunked.http"
+printf 'GET /v1/models/boston_housing HTTP/1.0\r\n\r\n' >"$W/http10.http"
+printf 'POST /v1/models/x:predict HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n' >"$W/too_large.http"
 echo "seeds written under $C"

@@ -26,7 +26,7 @@ REPLAY=0
 DO_BUILD=1
 ONLY=()
 ALL=(fuzz_predict_request fuzz_artifact_loader fuzz_csv fuzz_model_config
-     fuzz_http_json)
+     fuzz_http_json fuzz_http_framing)
 
 usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit "$1"; }
 while [[ $# -gt 0 ]]; do
