@@ -65,7 +65,8 @@ void Check(const http::HttpResponse& response, bool head_request) {
   const std::string length_line =
       absl::StrCat("Content-Length: ", response.body.size(), "\r\n");
   FUZZ_CHECK(wire.find(length_line) < end);
-  FUZZ_CHECK(wire.size() - end - 4 == (head_request ? 0 : response.body.size()));
+  FUZZ_CHECK(wire.size() - end - 4 ==
+             (head_request ? 0 : response.body.size()));
 }
 
 // Feeds `input` to `parser` until `done` holds, the input ends (then as
