@@ -64,6 +64,11 @@ ABSL_FLAG(int64_t, max_batch_rows, 100000,
           "Most rows in one BatchPredict (INVALID_ARGUMENT past it).");
 ABSL_FLAG(int, max_message_bytes, 64 * 1024 * 1024,
           "Largest request or response in bytes (RESOURCE_EXHAUSTED past it).");
+ABSL_FLAG(int64_t, memory_quota_bytes, int64_t{256} << 20,
+          "Memory requests being received may hold: gRPC's ResourceQuota, and "
+          "separately the HTTP bodies being read at once (more: 503). About a "
+          "quarter of the container's memory limit; at least "
+          "--max_message_bytes.");
 ABSL_FLAG(double, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish.");
 ABSL_FLAG(double, drain_seconds, 0,
@@ -151,6 +156,7 @@ absl::StatusOr<regserve::server::ServerOptions> OptionsFromFlags() {
   options.threads = absl::GetFlag(FLAGS_threads);
   options.max_batch_rows = absl::GetFlag(FLAGS_max_batch_rows);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.memory_quota_bytes = absl::GetFlag(FLAGS_memory_quota_bytes);
   options.shutdown_grace =
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   options.reflection = absl::GetFlag(FLAGS_reflection);

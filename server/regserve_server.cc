@@ -129,6 +129,8 @@ absl::Status RegserveServer::StartHttp() {
   http_options.threads = options_.http_threads;
   http_options.max_body_bytes = static_cast<size_t>(options_.max_message_bytes);
   http_options.max_connections = options_.http_max_connections;
+  http_options.max_body_memory =
+      static_cast<size_t>(options_.memory_quota_bytes);
   http_options.read_timeout = options_.http_read_timeout;
   http_options.idle_timeout = options_.http_idle_timeout;
   ASSIGN_OR_RETURN(http_, http::HttpServer::Start(http_options, gateway_.get(),

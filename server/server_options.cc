@@ -103,6 +103,14 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
        }) {
     if (!s.ok()) return s;
   }
+  if (o.memory_quota_bytes < o.max_message_bytes) {
+    return Invalid(
+        "memory_quota_bytes",
+        absl::StrCat("must be at least --max_message_bytes (",
+                     o.max_message_bytes, "), is ", o.memory_quota_bytes,
+                     ": no request of the largest size could be "
+                     "received"));
+  }
   if (o.model_repository.empty()) {
     return Invalid("model_repository", "must name a directory");
   }

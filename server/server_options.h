@@ -79,6 +79,13 @@ struct ServerOptions {
   int64_t max_batch_rows = 100000;
   // Largest request or response message in bytes (RESOURCE_EXHAUSTED).
   int max_message_bytes = 64 * 1024 * 1024;
+  // Memory that requests being received may hold, in bytes: gRPC's
+  // ResourceQuota (its buffers and flow-control windows shrink, and calls
+  // are refused with RESOURCE_EXHAUSTED, under pressure), and separately the
+  // HTTP bodies being read at once (more: 503). Size it to about a quarter
+  // of the container's memory limit: parsed requests and answers come on
+  // top. At least max_message_bytes.
+  int64_t memory_quota_bytes = int64_t{256} << 20;
   // On shutdown, how long in-flight calls may run before being cancelled.
   absl::Duration shutdown_grace = absl::Seconds(10);
   // Serve grpc.reflection.v1alpha so grpcurl can list and describe services.

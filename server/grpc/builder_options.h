@@ -28,8 +28,8 @@ class ReflectionOption : public grpc::ServerBuilderOption {
 };
 
 // Applies options' connection limits (max_concurrent_streams, the ping
-// policy, max_connection_idle and max_connection_age) and regserve's own
-// keepalive pings to `builder`.
+// policy, max_connection_idle and max_connection_age), regserve's own
+// keepalive pings and the memory quota (memory_quota_bytes) to `builder`.
 void ApplyConnectionLimits(const ServerOptions& options,
                            grpc::ServerBuilder& builder);
 

@@ -78,6 +78,19 @@ std::optional<HttpResponse> CheckHead(const beast_http::request_header<>& head,
   return std::nullopt;
 }
 
+size_t BodyBytesToReserve(const RequestParser& parser,
+                          const HttpLimits& limits) {
+  if (parser.chunked()) return limits.max_body_bytes;
+  const auto length = parser.content_length();
+  return length.has_value() ? static_cast<size_t>(*length) : 0;
+}
+
+HttpResponse BodyBudgetRefusal(size_t budget) {
+  return Refusal(503, absl::UnavailableError(absl::StrCat(
+                          "the request bodies being read take the ", budget,
+                          " bytes allowed (--memory_quota_bytes); retry")));
+}
+
 bool ExpectsContinue(const beast_http::request_header<>& head) {
   const auto expect = head.find(beast_http::field::expect);
   return head.version() >= 11 && expect != head.end() &&

@@ -38,6 +38,15 @@ void ConfigureParser(const HttpLimits& limits, RequestParser* parser);
 std::optional<HttpResponse> CheckHead(const beast_http::request_header<>& head,
                                       const HttpLimits& limits);
 
+// The bytes a request's body may take in memory, known from its head: its
+// Content-Length, or the body limit for a chunked body.
+size_t BodyBytesToReserve(const RequestParser& parser,
+                          const HttpLimits& limits);
+
+// The answer when the bodies being read already take `budget` bytes: 503,
+// naming --memory_quota_bytes.
+HttpResponse BodyBudgetRefusal(size_t budget);
+
 // Whether the client waits for "100 Continue" before sending its body
 // (RFC 9110 section 10.1.1): HTTP/1.1 with `Expect: 100-continue`.
 bool ExpectsContinue(const beast_http::request_header<>& head);

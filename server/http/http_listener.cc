@@ -45,6 +45,11 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
     HttpListenerOptions options, const HttpHandler* handler) {
   options.session.handler = handler;
   std::unique_ptr<HttpListener> listener(new HttpListener(std::move(options)));
+  if (listener->options_.max_body_memory > 0) {
+    listener->body_budget_ =
+        std::make_unique<BodyBudget>(listener->options_.max_body_memory);
+    listener->options_.session.body_budget = listener->body_budget_.get();
+  }
   if (absl::Status bound = listener->Bind(); !bound.ok()) return bound;
   listener->Accept();
   for (int i = 0; i < listener->options_.threads; ++i) {

@@ -28,6 +28,8 @@ struct HttpListenerOptions {
   int threads = 2;
   // Open connections past which new ones get 503 and are closed.
   int max_connections = 1024;
+  // Bytes of request bodies held at once (BodyBudget); 0: unbounded.
+  size_t max_body_memory = 0;
   // Limits and timeouts of every connection (handler is set by Start).
   SessionConfig session;
 };
@@ -58,6 +60,7 @@ class HttpListener {
   void Open(boost::asio::ip::tcp::socket socket);
 
   HttpListenerOptions options_;
+  std::unique_ptr<BodyBudget> body_budget_;
   SessionSet sessions_;  // before the io_context: outlives its handlers
   boost::asio::io_context io_;
   boost::asio::strand<boost::asio::io_context::executor_type> accept_strand_;

@@ -40,6 +40,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   listen.port = options.port;
   listen.threads = options.threads;
   listen.max_connections = options.max_connections;
+  listen.max_body_memory = options.max_body_memory;
   listen.session.limits.max_body_bytes = options.max_body_bytes;
   listen.session.read_timeout = options.read_timeout;
   listen.session.idle_timeout = options.idle_timeout;

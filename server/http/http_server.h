@@ -17,10 +17,11 @@ namespace regserve::server::http {
 
 struct HttpServerOptions {
   std::string host = "0.0.0.0";
-  int port = 8080;                                  // 0: a free port
-  int threads = 4;                                  // event loop threads
-  size_t max_body_bytes = size_t{64} << 20;         // larger bodies: 413
-  int max_connections = 1024;                       // more: 503, closed
+  int port = 8080;                           // 0: a free port
+  int threads = 4;                           // event loop threads
+  size_t max_body_bytes = size_t{64} << 20;  // larger bodies: 413
+  int max_connections = 1024;                // more: 503, closed
+  size_t max_body_memory = 0;  // bodies held at once; more: 503. 0: any
   absl::Duration read_timeout = absl::Seconds(10);  // head, then body
   absl::Duration idle_timeout = absl::Seconds(60);  // between requests
 };

@@ -1,5 +1,6 @@
 #include "server/http/http_session.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -34,6 +35,14 @@ bool IsHttpError(const error_code& error) {
 }
 
 }  // namespace
+
+bool BodyBudget::TryReserve(size_t bytes) {
+  size_t used = used_.load();
+  do {
+    if (bytes > limit_ - std::min(used, limit_)) return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes));
+  return true;
+}
 
 bool SessionSet::Add(const std::shared_ptr<HttpSession>& session) {
   absl::MutexLock lock(&mu_);
@@ -81,7 +90,10 @@ HttpSession::HttpSession(tcp::socket socket, const SessionConfig* config,
                          SessionSet* set)
     : stream_(std::move(socket)), config_(config), set_(set) {}
 
-HttpSession::~HttpSession() { set_->Remove(this); }
+HttpSession::~HttpSession() {
+  ReleaseRequest();
+  set_->Remove(this);
+}
 
 void HttpSession::Start() {
   net::dispatch(stream_.get_executor(),
@@ -128,6 +140,10 @@ void HttpSession::OnHeader(const error_code& error) {
   head_read_at_ = std::chrono::steady_clock::now();
   if (auto refusal = CheckHead(parser_->get(), config_->limits)) {
     return Send(std::move(*refusal), /*keep_alive=*/false);
+  }
+  if (!ReserveBody()) {
+    return Send(BodyBudgetRefusal(config_->body_budget->limit()),
+                /*keep_alive=*/false);
   }
   if (!ExpectsContinue(parser_->get())) return ReadBody();
   stream_.expires_after(ToChrono(config_->write_timeout));
@@ -185,6 +201,10 @@ void HttpSession::Send(HttpResponse response, bool keep_alive) {
   const unsigned version = head_done ? parser_->get().version() : 11;
   const bool body_unread = !head_done || !parser_->is_done();
   keep_alive = keep_alive && !body_unread && !closing_ && !set_->stopping();
+  // The answer is all that is needed from here: the body's bytes go back
+  // to the budget before it is written (so a client that has its answer
+  // can count on them).
+  ReleaseRequest();
   config_->handler->OnAnswered(
       response, std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                               head_read_at_)
@@ -205,8 +225,23 @@ void HttpSession::Send(HttpResponse response, bool keep_alive) {
                           });
 }
 
-void HttpSession::AwaitNextRequest() {
+bool HttpSession::ReserveBody() {
+  if (config_->body_budget == nullptr) return true;
+  const size_t bytes = BodyBytesToReserve(*parser_, config_->limits);
+  if (bytes == 0) return true;
+  if (!config_->body_budget->TryReserve(bytes)) return false;
+  reserved_ = bytes;
+  return true;
+}
+
+void HttpSession::ReleaseRequest() {
   parser_.reset();
+  if (reserved_ == 0) return;
+  config_->body_budget->Release(reserved_);
+  reserved_ = 0;
+}
+
+void HttpSession::AwaitNextRequest() {
   // A pipelined request may already be in the buffer.
   if (buffer_.size() > 0) return ReadHeader();
   AwaitRequest();

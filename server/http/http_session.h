@@ -5,7 +5,9 @@
 #ifndef REGSERVE_SERVER_HTTP_HTTP_SESSION_H_
 #define REGSERVE_SERVER_HTTP_HTTP_SESSION_H_
 
+#include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 
@@ -20,11 +22,29 @@
 
 namespace regserve::server::http {
 
+// Bytes of request bodies being read or held at once across a listener's
+// connections, reserved from the head (Content-Length, or the body limit
+// for a chunked body) until the answer is written. Thread-safe.
+class BodyBudget {
+ public:
+  explicit BodyBudget(size_t limit) : limit_(limit) {}
+  // Reserves `bytes` if they fit; whether they did.
+  bool TryReserve(size_t bytes);
+  void Release(size_t bytes) { used_.fetch_sub(bytes); }
+  size_t limit() const { return limit_; }
+
+ private:
+  const size_t limit_;
+  std::atomic<size_t> used_{0};
+};
+
 // What every connection of a listener shares. The handler must outlive
 // the listener.
 struct SessionConfig {
   const HttpHandler* handler = nullptr;
   HttpLimits limits;
+  // Shared by the listener's connections; null: bodies are not budgeted.
+  BodyBudget* body_budget = nullptr;
   // Between two requests on a kept-alive connection (then it closes).
   absl::Duration idle_timeout = absl::Seconds(60);
   // To read a request's head once its first byte came, and again to read
@@ -88,6 +108,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnReadError(const boost::system::error_code& error);
   void Send(HttpResponse response, bool keep_alive);
   void AwaitNextRequest();
+  // Reserves the body's bytes from the budget; false if they do not fit.
+  bool ReserveBody();
+  // Drops the request (and its body) and gives its bytes back.
+  void ReleaseRequest();
   // Ends the connection: our side shut, then closed at once, or after
   // draining what the client still sends if a body was left unread.
   void Shutdown(bool body_unread);
@@ -100,6 +124,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<RequestParser> parser_;
   std::optional<WireResponse> response_;  // being written
   std::chrono::steady_clock::time_point head_read_at_;
+  size_t reserved_ = 0;   // of config_->body_budget, for this request
   bool busy_ = false;     // from a request's head until its answer is sent
   bool closing_ = false;  // close after the answer being worked on
 };

@@ -563,6 +563,19 @@ class Renderer:
                     ref["name"] = renames[key]
 
 
+QUANTITY_SUFFIXES = {"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30,
+                     "Ti": 1 << 40, "k": 10**3, "M": 10**6, "G": 10**9,
+                     "T": 10**12}
+
+
+def parse_quantity(text):
+    """Bytes of a Kubernetes memory quantity ("512Mi", "1G", "1000")."""
+    for suffix, factor in QUANTITY_SUFFIXES.items():
+        if text.endswith(suffix):
+            return int(float(text[:-len(suffix)]) * factor)
+    return int(float(text))
+
+
 def sort_key(resource):
     kind = resource.kind
     if kind in ORDER_FIRST:
@@ -1066,6 +1079,7 @@ class Checker:
                                    "not a container port")
             if what == "container":
                 self.check_shutdown(spec, c, env, cat)
+                self.check_memory(c, env, cat)
 
     def container_env(self, c, namespace, find):
         env = {}
@@ -1083,8 +1097,9 @@ class Checker:
             env[e.get("name")] = value
         return env
 
-    def check_shutdown(self, spec, c, env, at):
-        """preStop + drain + grace must end before the kubelet's SIGKILL."""
+    @staticmethod
+    def container_flags(c, env):
+        """--flag=value arguments of a container, $(VARS) expanded."""
         args = [VAR_REF.sub(lambda m: str(env.get(m.group(1), m.group(0))),
                             str(a)) for a in c.get("args", []) or []]
         flags = {}
@@ -1092,6 +1107,35 @@ class Checker:
             key, sep, value = arg.partition("=")
             if sep:
                 flags[key.lstrip("-")] = value
+        return flags
+
+    def check_memory(self, c, env, at):
+        """What regserve-server may hold must fit the memory limit: one
+        connection's streams x message size, and the memory quota (the flood
+        drill measured peak growth of about 1.7 x the quota)."""
+        flags = self.container_flags(c, env)
+        limit = get_path(c, ["resources", "limits", "memory"])
+        if "max_message_bytes" not in flags or limit is None:
+            return
+        try:
+            limit_bytes = parse_quantity(str(limit))
+            message = int(flags["max_message_bytes"])
+            streams = int(flags.get("max_concurrent_streams", 100))
+            quota = int(flags.get("memory_quota_bytes", 256 << 20))
+        except ValueError:
+            self.error(at, "memory flags or limit are not numbers")
+            return
+        if streams * message > limit_bytes:
+            self.error(at, f"--max_concurrent_streams {streams} x "
+                       f"--max_message_bytes {message} exceeds the memory "
+                       f"limit {limit}")
+        if 2 * quota > limit_bytes:
+            self.error(at, f"--memory_quota_bytes {quota} is over half the "
+                       f"memory limit {limit}")
+
+    def check_shutdown(self, spec, c, env, at):
+        """preStop + drain + grace must end before the kubelet's SIGKILL."""
+        flags = self.container_flags(c, env)
         if "drain_seconds" not in flags:
             return
         try:

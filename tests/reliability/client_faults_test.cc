@@ -482,6 +482,9 @@ class SlowReaderTest : public ClientFaultsTest {
   void AdjustOptions(server::ServerOptions& options) override {
     options.max_queue_delay = absl::ZeroDuration();
     options.metrics_port = server::ServerOptions::kAnyPort;
+    // The drill holds up to 32 calls of 10 MB requests at once; gRPC's
+    // memory quota (MemoryFloodTest) would refuse some of them.
+    options.memory_quota_bytes = int64_t{2} << 30;
   }
 
   // BatchPredict calls whose handler has run (answered or not yet read),

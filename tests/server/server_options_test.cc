@@ -27,6 +27,16 @@ TEST(ServerOptionsTest, EachBadValueNamesItsFlag) {
               HasSubstr("--metrics_port"));
   EXPECT_THAT(Problem([](auto& o) { o.http_threads = 0; }),
               HasSubstr("--http_threads"));
+  EXPECT_THAT(Problem([](auto& o) { o.http_max_connections = 0; }),
+              HasSubstr("--http_max_connections"));
+  EXPECT_THAT(
+      Problem([](auto& o) { o.http_read_timeout = absl::ZeroDuration(); }),
+      HasSubstr("--http_read_timeout_seconds must be a finite duration > 0"));
+  EXPECT_THAT(Problem([](auto& o) { o.http_idle_timeout = absl::Seconds(-1); }),
+              HasSubstr("--http_idle_timeout_seconds"));
+  EXPECT_THAT(Problem([](auto& o) { o.memory_quota_bytes = 1 << 20; }),
+              HasSubstr("--memory_quota_bytes must be at least "
+                        "--max_message_bytes"));
   EXPECT_THAT(Problem([](auto& o) { o.max_message_bytes = 0; }),
               HasSubstr("--max_message_bytes"));
   EXPECT_THAT(Problem([](auto& o) { o.max_calls_per_method = 0; }),

@@ -69,6 +69,17 @@ TEST(StartupTest, ASecondServerOnATakenPortRefusesToStart) {
   EXPECT_EQ(rc, 1);
   EXPECT_THAT(log,
               HasSubstr(absl::StrCat("cannot listen on 0.0.0.0:", first.port)));
+  // The same for the HTTP gateway's and the metrics' ports (HttpListener).
+  for (const std::string flag : {"--http_port=", "--metrics_port="}) {
+    const auto [http_rc, http_log] =
+        RunToExit(dir.path(), flag.substr(2, 4),
+                  {"--port=0", absl::StrCat(flag, first.port), "--port_file="});
+    EXPECT_EQ(http_rc, 1) << flag;
+    EXPECT_THAT(http_log, HasSubstr(absl::StrCat(
+                              "cannot serve HTTP on 0.0.0.0:", first.port,
+                              ": Address already in use")))
+        << flag;
+  }
   kill(first.pid, SIGTERM);
   EXPECT_EQ(WaitForExit(first.pid, kEventTimeout), 0);
 }

@@ -212,6 +212,37 @@ TEST_F(HttpProtocolTest, ConnectionCapAnswers503AndRecovers) {
   EXPECT_EQ(Call(*sixth, RawRequest("GET", "/healthz")).status, 200);
 }
 
+// Item 11 on the HTTP port: bodies were read in full whatever their number.
+// The bodies held at once are bounded by --memory_quota_bytes, reserved from
+// each head: past it, 503 at once, before any body byte is read.
+TEST_F(HttpProtocolTest, BodiesBeyondTheMemoryQuotaAreRefusedUpFront) {
+  server::ServerOptions options = TestServerOptions();
+  options.memory_quota_bytes = 16 * 64 * 1024;  // 16 bodies of the limit
+  Start(options);
+  std::string body = kSeed;
+  body.resize(64 * 1024, ' ');  // JSON allows the padding
+  const std::string request = RawRequest("POST", kPredict, body);
+  // With Expect: 100-continue, "100 Continue" says the body was reserved.
+  const std::string with_expect =
+      RawRequest("POST", kPredict, body, "Expect: 100-continue\r\n");
+  const std::string head =
+      with_expect.substr(0, with_expect.size() - body.size());
+  std::vector<std::unique_ptr<RawHttpConnection>> holding;
+  for (int i = 0; i < 16; ++i) {
+    holding.push_back(Open());
+    ASSERT_EQ(Call(*holding.back(), head).status, 100);
+  }
+  auto extra = Open();
+  const RawResponse refused = Call(*extra, head);
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_THAT(refused.body, HasSubstr("--memory_quota_bytes"));
+  // A held body arrives: answered, and its bytes are free again.
+  ASSERT_TRUE(holding[0]->Send(body));
+  EXPECT_EQ(holding[0]->ReadResponse()->status, 200);
+  auto next = Open();
+  EXPECT_EQ(Call(*next, request).status, 200);
+}
+
 // Item 9 on the HTTP port: idle keep-alive connections do not delay
 // shutdown, and a request already being read is still answered.
 TEST_F(HttpProtocolTest, ShutdownClosesIdleConnectionsAndAnswersInFlight) {
