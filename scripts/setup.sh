@@ -13,7 +13,7 @@ PACKAGES=(
   python3-grpc-tools python3-grpcio python3-protobuf
   golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
   golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev
-  python3-jsonschema python3-yaml openssl stress-ng
+  python3-jsonschema python3-yaml openssl stress-ng wrk
 )
 
 missing=()

@@ -20,6 +20,7 @@
 #include "common/server_process.h"
 #include "server/regserve_server.h"
 #include "server/server_options.h"
+#include "server/serving/protobuf_log_filter.h"
 
 ABSL_FLAG(int, port, 50051,
           "gRPC port, on all interfaces; 0 picks a free "
@@ -210,6 +211,7 @@ int main(int argc, char** argv) {
       __FILE__);
   absl::ParseCommandLine(argc, argv);
   regserve::common::DisableMutexDeadlockDetection();
+  regserve::server::FilterProtobufLogs();
   const sigset_t signals =
       regserve::common::BlockSignals({SIGTERM, SIGINT, SIGHUP});
 
