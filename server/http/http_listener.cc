@@ -75,8 +75,9 @@ absl::Status HttpListener::Bind() {
   acceptor_.open(endpoint.protocol(), error);
   // SO_REUSEADDR only (a restart may bind while old connections linger in
   // TIME_WAIT); never SO_REUSEPORT, which would share the port.
-  if (!error)
+  if (!error) {
     acceptor_.set_option(net::socket_base::reuse_address(true), error);
+  }
   if (!error) acceptor_.bind(endpoint, error);
   if (!error) acceptor_.listen(net::socket_base::max_listen_connections, error);
   if (error) return fail(error);

@@ -215,14 +215,18 @@ void HttpSession::Send(HttpResponse response, bool keep_alive) {
   beast_http::async_write(stream_, *response_,
                           [self = shared_from_this(), keep_alive, body_unread](
                               const error_code& error, size_t) {
-                            self->response_.reset();
-                            self->busy_ = false;
-                            self->head_read_at_ = {};
-                            if (error) return self->stream_.close();
-                            if (!keep_alive || self->closing_)
-                              return self->Shutdown(body_unread);
-                            self->AwaitNextRequest();
+                            self->OnSent(error, keep_alive, body_unread);
                           });
+}
+
+void HttpSession::OnSent(const error_code& error, bool keep_alive,
+                         bool body_unread) {
+  response_.reset();
+  busy_ = false;
+  head_read_at_ = {};
+  if (error) return stream_.close();
+  if (!keep_alive || closing_) return Shutdown(body_unread);
+  AwaitNextRequest();
 }
 
 bool HttpSession::ReserveBody() {

@@ -107,6 +107,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnBody(const boost::system::error_code& error);
   void OnReadError(const boost::system::error_code& error);
   void Send(HttpResponse response, bool keep_alive);
+  void OnSent(const boost::system::error_code& error, bool keep_alive,
+              bool body_unread);
   void AwaitNextRequest();
   // Reserves the body's bytes from the budget; false if they do not fit.
   bool ReserveBody();
