@@ -28,6 +28,14 @@ std::string WithHeadAndOptions(absl::string_view allowed) {
   return out;
 }
 
+// Whether the last coding of a Transfer-Encoding value is "chunked".
+bool EndsInChunked(absl::string_view codings) {
+  const size_t comma = codings.rfind(',');
+  const absl::string_view last =
+      comma == absl::string_view::npos ? codings : codings.substr(comma + 1);
+  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(last), "chunked");
+}
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   c = absl::ascii_tolower(c);
@@ -68,8 +76,23 @@ std::optional<HttpResponse> CheckHead(const beast_http::request_header<>& head,
                             common::Echo(std::string(encoding->value())),
                             "' is not supported; send the body uncompressed")));
   }
+  // Framing a client and a proxy could read differently (RFC 9112 6.1,
+  // 6.3): a Transfer-Encoding whose last coding is not chunked, or one
+  // beside a Content-Length.
+  const auto transfer = head.find(beast_http::field::transfer_encoding);
+  if (transfer != head.end() &&
+      (!EndsInChunked(absl::string_view(transfer->value().data(),
+                                        transfer->value().size())) ||
+       length != head.end())) {
+    return Refusal(400, absl::InvalidArgumentError(absl::StrCat(
+                            "Transfer-Encoding '",
+                            common::Echo(std::string(transfer->value())),
+                            "' is not supported (only chunked, and never with "
+                            "a Content-Length)")));
+  }
+  // HTTP/1.0 clients' expectations are ignored (RFC 9110 10.1.1).
   const auto expect = head.find(beast_http::field::expect);
-  if (expect != head.end() && !ExpectsContinue(head)) {
+  if (expect != head.end() && head.version() >= 11 && !ExpectsContinue(head)) {
     return Refusal(417,
                    absl::InvalidArgumentError(absl::StrCat(
                        "Expect '", common::Echo(std::string(expect->value())),

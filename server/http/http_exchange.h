@@ -34,7 +34,9 @@ void ConfigureParser(const HttpLimits& limits, RequestParser* parser);
 // on, or the refusal to answer (then the connection closes, as the body
 // stays unread). 413 for a Content-Length over the limit, 415 for a
 // Content-Encoding other than identity (bodies are never decompressed),
-// 417 for an Expect other than 100-continue.
+// 400 for a Transfer-Encoding not ending in chunked or beside a
+// Content-Length (request smuggling), 417 for an HTTP/1.1 Expect other than
+// 100-continue.
 std::optional<HttpResponse> CheckHead(const beast_http::request_header<>& head,
                                       const HttpLimits& limits);
 

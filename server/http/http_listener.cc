@@ -1,11 +1,14 @@
 #include "server/http/http_listener.h"
 
+#include <chrono>
+#include <exception>
 #include <future>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/post.hpp"
+#include "common/logging.h"
 #include "server/http/http_errors.h"
 
 namespace regserve::server::http {
@@ -28,8 +31,30 @@ void RefuseConnection(tcp::socket socket, int max_connections) {
   error_code ignored;
   socket.non_blocking(true, ignored);
   socket.write_some(net::buffer(answer), ignored);
-  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  // Closing with unread bytes makes the kernel reset the connection, which
+  // can destroy the answer before the client reads it: drop what already
+  // arrived (without waiting for more) first.
+  char discard[4096];
+  error_code read_error;
+  for (int i = 0; i < 16 && !read_error; ++i) {
+    socket.read_some(net::buffer(discard), read_error);
+  }
   socket.close(ignored);
+}
+
+// Runs the event loop until it is stopped. Handlers catch what they call;
+// an exception escaping one anyway (bad_alloc in Beast) is logged and the
+// loop goes on, rather than terminating the process.
+void RunLoop(net::io_context* io) {
+  while (true) {
+    try {
+      io->run();
+      return;
+    } catch (const std::exception& e) {
+      LOG(ERROR) << "HTTP event loop: " << e.what();
+    }
+  }
 }
 
 }  // namespace
@@ -39,6 +64,7 @@ HttpListener::HttpListener(HttpListenerOptions options)
       sessions_(options_.max_connections),
       accept_strand_(net::make_strand(io_)),
       acceptor_(accept_strand_),
+      accept_retry_(accept_strand_),
       work_(net::make_work_guard(io_)) {}
 
 absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
@@ -53,7 +79,7 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
   if (absl::Status bound = listener->Bind(); !bound.ok()) return bound;
   listener->Accept();
   for (int i = 0; i < listener->options_.threads; ++i) {
-    listener->threads_.emplace_back([io = &listener->io_] { io->run(); });
+    listener->threads_.emplace_back([io = &listener->io_] { RunLoop(io); });
   }
   return listener;
 }
@@ -91,8 +117,19 @@ void HttpListener::Accept() {
     if (error == net::error::operation_aborted || !acceptor_.is_open()) {
       return;
     }
-    if (!error) Open(std::move(socket));
-    Accept();
+    if (!error) {
+      Open(std::move(socket));
+      return Accept();
+    }
+    // Out of descriptors or memory: the listener stays readable, so
+    // accepting again at once would spin. Wait a little first.
+    LOG(WARNING) << "HTTP port " << port_
+                 << ": accept failed: " << error.message()
+                 << "; retrying in 100 ms";
+    accept_retry_.expires_after(std::chrono::milliseconds(100));
+    accept_retry_.async_wait([this](const error_code& wait_error) {
+      if (!wait_error && acceptor_.is_open()) Accept();
+    });
   });
 }
 
@@ -116,8 +153,7 @@ void HttpListener::Open(tcp::socket socket) {
 HttpListener::~HttpListener() { Stop(absl::ZeroDuration()); }
 
 void HttpListener::Stop(absl::Duration grace) {
-  if (stopped_) return;
-  stopped_ = true;
+  if (stopped_.exchange(true)) return;
   if (threads_.empty()) {  // never started: nothing runs on the strand
     error_code ignored;
     acceptor_.close(ignored);
@@ -126,6 +162,7 @@ void HttpListener::Stop(absl::Duration grace) {
     net::post(accept_strand_, [this, &closed] {
       error_code ignored;
       acceptor_.close(ignored);
+      accept_retry_.cancel();
       closed.set_value();
     });
     closed.get_future().wait();

@@ -5,6 +5,7 @@
 #ifndef REGSERVE_SERVER_HTTP_HTTP_LISTENER_H_
 #define REGSERVE_SERVER_HTTP_HTTP_LISTENER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
 #include "server/http/http_session.h"
 #include "server/http/http_types.h"
@@ -45,8 +47,8 @@ class HttpListener {
   ~HttpListener();
 
   // Stops accepting; closes idle connections at once; requests being read
-  // or answered finish (their answers say Connection: close) for up to
-  // `grace`, then the rest are cut. Idempotent.
+  // (from their first byte) or answered finish (their answers say Connection:
+  // close) for up to `grace`, then the rest are cut. Idempotent.
   void Stop(absl::Duration grace);
 
   int port() const { return port_; }
@@ -65,11 +67,12 @@ class HttpListener {
   boost::asio::io_context io_;
   boost::asio::strand<boost::asio::io_context::executor_type> accept_strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;  // after a failed accept
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
       work_;
   std::vector<std::thread> threads_;
   int port_ = 0;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace regserve::server::http

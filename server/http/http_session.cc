@@ -88,7 +88,10 @@ bool SessionSet::stopping() const {
 
 HttpSession::HttpSession(tcp::socket socket, const SessionConfig* config,
                          SessionSet* set)
-    : stream_(std::move(socket)), config_(config), set_(set) {}
+    : stream_(std::move(socket)),
+      config_(config),
+      set_(set),
+      buffer_(config->limits.max_header_bytes + kReadChunk * 4) {}
 
 HttpSession::~HttpSession() {
   ReleaseRequest();
@@ -124,6 +127,16 @@ void HttpSession::AwaitRequest() {
 }
 
 void HttpSession::ReadHeader() {
+  // Empty lines before a request line are ignored (RFC 9112 section 2.2),
+  // e.g. a CRLF some clients send after a body.
+  while (buffer_.size() > 0 &&
+         (*static_cast<const char*>(buffer_.data().data()) == '\r' ||
+          *static_cast<const char*>(buffer_.data().data()) == '\n')) {
+    buffer_.consume(1);
+  }
+  if (buffer_.size() == 0) return AwaitRequest();
+  // From its first byte a request is being read: Close() lets it finish.
+  busy_ = true;
   parser_.emplace();
   ConfigureParser(config_->limits, &*parser_);
   stream_.expires_after(ToChrono(config_->read_timeout));
@@ -136,7 +149,6 @@ void HttpSession::ReadHeader() {
 
 void HttpSession::OnHeader(const error_code& error) {
   if (error) return OnReadError(error);
-  busy_ = true;
   head_read_at_ = std::chrono::steady_clock::now();
   if (auto refusal = CheckHead(parser_->get(), config_->limits)) {
     return Send(std::move(*refusal), /*keep_alive=*/false);

@@ -122,12 +122,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   const SessionConfig* const config_;
   SessionSet* const set_;
+  // Bytes read and not yet parsed; capped, so that no framing (a chunk-size
+  // line without its end, endless trailers) grows it beyond a head and a
+  // read's worth (Beast then fails with buffer_overflow: a 400).
   boost::beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
   std::optional<WireResponse> response_;  // being written
   std::chrono::steady_clock::time_point head_read_at_;
-  size_t reserved_ = 0;   // of config_->body_budget, for this request
-  bool busy_ = false;     // from a request's head until its answer is sent
+  size_t reserved_ = 0;  // of config_->body_budget, for this request
+  bool busy_ = false;    // from a request's first byte until its answer is sent
   bool closing_ = false;  // close after the answer being worked on
 };
 

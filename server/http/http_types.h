@@ -51,9 +51,10 @@ class HttpHandler {
   // The methods `path` answers to, e.g. "GET" or "POST"; "" for a path that
   // does not exist (the listener adds HEAD to GET and OPTIONS to all).
   virtual std::string AllowedMethods(absl::string_view path) const = 0;
-  // Called once per answer written, the listener's own refusals (413, 408,
-  // ...) included, before it is sent, with the seconds since the request's
-  // head was read. Default: nothing.
+  // Called once per answer a connection writes, its own refusals (413, 415,
+  // 400 for framing, ...) included, before it is sent, with the seconds
+  // since the request's head was read. Not called for connections cut by a
+  // timeout (nothing is written) or refused at the connection cap.
   virtual void OnAnswered(const HttpResponse& response, double seconds) const {
     (void)response;
     (void)seconds;

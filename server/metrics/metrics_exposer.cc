@@ -68,6 +68,10 @@ absl::StatusOr<std::unique_ptr<MetricsExposer>> MetricsExposer::Start(
   listen.port = port;
   listen.threads = 1;
   listen.max_connections = 64;  // scrapers, not callers
+  // Scrapes have no body: a small limit, so that no connection of this
+  // port can make the server hold a large one.
+  listen.session.limits.max_body_bytes = 4096;
+  listen.max_body_memory = 64 * 4096;
   auto listener = http::HttpListener::Start(listen, out->endpoint_.get());
   if (!listener.ok()) {
     return absl::UnavailableError(

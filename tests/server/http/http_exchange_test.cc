@@ -49,12 +49,27 @@ TEST(HttpExchangeTest, HeadAloneRefusesOversizeEncodingsAndExpectations) {
   EXPECT_FALSE(CheckHead(head, limits).has_value());
   head.set(beast_http::field::expect, "something-else");
   EXPECT_EQ(CheckHead(head, limits)->status, 417);
-  head.set(beast_http::field::expect, "100-Continue");
+  head.version(10);  // HTTP/1.0 expectations are ignored
   EXPECT_FALSE(CheckHead(head, limits).has_value());
   head.version(11);
+  head.set(beast_http::field::expect, "100-Continue");
+  EXPECT_FALSE(CheckHead(head, limits).has_value());
   EXPECT_TRUE(ExpectsContinue(head));
   head.version(10);
   EXPECT_FALSE(ExpectsContinue(head));
+}
+
+TEST(HttpExchangeTest, FramingTwoReadersCouldDisagreeOnIs400) {
+  const HttpLimits limits;
+  beast_http::request_header<> head;
+  head.version(11);
+  head.set(beast_http::field::transfer_encoding, "chunked");
+  EXPECT_FALSE(CheckHead(head, limits).has_value());
+  head.set(beast_http::field::content_length, "5");
+  EXPECT_EQ(CheckHead(head, limits)->status, 400);
+  head.erase(beast_http::field::content_length);
+  head.set(beast_http::field::transfer_encoding, "chunked, gzip");
+  EXPECT_EQ(CheckHead(head, limits)->status, 400);
 }
 
 TEST(HttpExchangeTest, PathsAreDecodedWithoutTheirQuery) {

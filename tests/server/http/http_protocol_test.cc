@@ -1,7 +1,10 @@
 // Issue 16, item 7: HTTP/1.1 done right on every HTTP port (the JSON
 // gateway and /metrics), through raw sockets, against a real server. Each
 // test is one fault kind the old civetweb gateway had.
+#include <algorithm>
+#include <cstring>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -45,29 +48,39 @@ class HttpProtocolTest : public ::testing::Test {
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? *response : RawResponse{};
   }
+  // The next answer on `connection`; a failed read fails the test.
+  RawResponse Read(RawHttpConnection& connection) {
+    auto response = connection.ReadResponse();
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *response : RawResponse{};
+  }
   int http_port() const { return server_->http_port(); }
   std::unique_ptr<server::RegserveServer> server_;
 };
 
 // The classic Nagle/delayed-ACK stall made every keep-alive request take
-// 44 ms: 100 took 4.4 s. The bound is 10 times under that.
+// 44 ms. The median of 100 must be under 20 ms: half the stall, and tens of
+// times what a request takes here, even on a starved machine.
 TEST_F(HttpProtocolTest, KeepAliveRequestsDoNotStall) {
   Start();
   auto connection = Open();
-  const absl::Time start = absl::Now();
+  std::vector<absl::Duration> times;
   for (int i = 0; i < 100; ++i) {
+    const absl::Time start = absl::Now();
     ASSERT_EQ(Call(*connection, RawRequest("POST", kPredict, kSeed)).status,
               200);
+    times.push_back(absl::Now() - start);
   }
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(440));
+  std::sort(times.begin(), times.end());
+  EXPECT_LT(times[50], absl::Milliseconds(20));
   // And pipelined: three requests in one write, three answers in order.
   const std::string three = RawRequest("GET", "/healthz") +
                             RawRequest("POST", kPredict, kSeed) +
                             RawRequest("GET", "/nope");
   ASSERT_TRUE(connection->Send(three));
-  EXPECT_EQ(connection->ReadResponse()->status, 200);
-  EXPECT_THAT(connection->ReadResponse()->body, HasSubstr("prediction"));
-  EXPECT_EQ(connection->ReadResponse()->status, 404);
+  EXPECT_EQ(Read(*connection).status, 200);
+  EXPECT_THAT(Read(*connection).body, HasSubstr("prediction"));
+  EXPECT_EQ(Read(*connection).status, 404);
 }
 
 // `Expect: 100-continue` was never answered: curl waited 1 s per call.
@@ -108,29 +121,51 @@ TEST_F(HttpProtocolTest, ShortBodyIs400NeverComputed) {
 }
 
 // Four idle or slow connections took every worker: /readyz waited 30 s.
-// Now 50 slow clients (a head begun, never ended) and 50 idle keep-alive
-// clients hold no thread; a new client is answered at once and the slow
-// ones are cut off after the read timeout.
+// Now 50 idle keep-alive clients and 50 slow ones (a head begun, never
+// ended) hold no thread: a new client is answered at once, long before the
+// slow ones' read timeout (60 s here) would free anything.
 TEST_F(HttpProtocolTest, SlowAndIdleClientsHoldNoThread) {
   server::ServerOptions options = TestServerOptions();
-  options.http_read_timeout = absl::Seconds(1);
+  options.http_read_timeout = absl::Seconds(60);
   Start(options);
   std::vector<std::unique_ptr<RawHttpConnection>> slow, idle;
   for (int i = 0; i < 50; ++i) {
-    slow.push_back(Open());
-    ASSERT_TRUE(slow.back()->Send("GET /readyz HTTP/1.1\r\nHost: x\r\n"));
     idle.push_back(Open());
     ASSERT_EQ(Call(*idle.back(), RawRequest("GET", "/healthz")).status, 200);
+  }
+  for (int i = 0; i < 50; ++i) {
+    slow.push_back(Open());
+    ASSERT_TRUE(slow.back()->Send("GET /readyz HTTP/1.1\r\nHost: x\r\n"));
   }
   ASSERT_TRUE(WaitUntil([&] { return server_->http_connections() == 100; }));
   auto fresh = Open();
   const absl::Time start = absl::Now();
   EXPECT_EQ(Call(*fresh, RawRequest("GET", "/readyz")).status, 200);
-  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
-  // The slow ones: closed by the server (read timeout), without an answer.
-  for (auto& connection : slow) EXPECT_TRUE(connection->AwaitClosed());
-  // The idle ones are still open and served.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(6));
   EXPECT_EQ(Call(*idle[0], RawRequest("GET", "/healthz")).status, 200);
+}
+
+// Slowloris: a head (or a body) not complete within the read timeout of its
+// first byte is cut off, without an answer, even if bytes keep coming.
+TEST_F(HttpProtocolTest, SlowHeadsAndBodiesAreCutOffAfterTheReadTimeout) {
+  server::ServerOptions options = TestServerOptions();
+  options.http_read_timeout = absl::Seconds(1);
+  Start(options);
+  auto head = Open();
+  ASSERT_TRUE(head->Send("GET /readyz HTTP/1.1\r\n"));
+  auto body = Open();
+  const std::string request = RawRequest("POST", kPredict, kSeed);
+  ASSERT_TRUE(body->Send(request.substr(0, request.size() - 10)));
+  // Trickle a header byte now and then: the timeout is a total.
+  const absl::Time start = absl::Now();
+  std::string received;
+  while (absl::Now() - start < absl::Seconds(5) && head->Send("X")) {
+    if (head->AwaitClosed(absl::Milliseconds(200), &received)) break;
+  }
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5)) << "still open";
+  EXPECT_EQ(received, "");
+  EXPECT_TRUE(body->AwaitClosed(kEventTimeout, &received));
+  EXPECT_EQ(received, "");
 }
 
 // HEAD and OPTIONS got a text 404; a wrong method gets 405 with Allow; an
@@ -167,6 +202,37 @@ TEST_F(HttpProtocolTest, HeadOptionsAllowAndUnsupportedEncodings) {
            RawRequest("POST", kPredict, kSeed, "Content-Encoding: gzip\r\n"));
   EXPECT_EQ(gzip.status, 415);
   EXPECT_THAT(gzip.body, HasSubstr("Content-Encoding 'gzip'"));
+}
+
+// Framing that could be read two ways, or that never ends, is a 400 and
+// the connection closes; a stray CRLF between requests is ignored.
+TEST_F(HttpProtocolTest, AmbiguousOrEndlessFramingIs400) {
+  Start();
+  auto smuggle = Open();
+  const RawResponse gzip_te =
+      Call(*smuggle, absl::StrCat("POST ", kPredict,
+                                  " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                                  "gzip\r\nContent-Length: 5\r\n\r\nhello"));
+  EXPECT_EQ(gzip_te.status, 400);
+  EXPECT_THAT(gzip_te.body, HasSubstr("Transfer-Encoding 'gzip'"));
+  EXPECT_TRUE(smuggle->AwaitClosed());
+  // A chunk-size line that never ends: cut off by the buffer's cap, not
+  // read for the whole read timeout.
+  auto endless = Open();
+  ASSERT_TRUE(endless->Send(absl::StrCat(
+      "POST ", kPredict,
+      " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;")));
+  const std::string junk(64 * 1024, 'a');
+  for (int i = 0; i < 8 && endless->Send(junk); ++i) {
+  }
+  std::string received;
+  EXPECT_TRUE(endless->AwaitClosed(kEventTimeout, &received));
+  EXPECT_THAT(received, HasSubstr("400 Bad Request"));
+  // An extra CRLF after a body (some clients send one) is not a request.
+  auto crlf = Open();
+  ASSERT_TRUE(crlf->Send(RawRequest("POST", kPredict, kSeed) + "\r\n"));
+  EXPECT_EQ(Read(*crlf).status, 200);
+  EXPECT_EQ(Call(*crlf, RawRequest("GET", "/healthz")).status, 200);
 }
 
 // The /metrics port is the same HTTP stack: HEAD, keep-alive, JSON errors.
@@ -238,7 +304,7 @@ TEST_F(HttpProtocolTest, BodiesBeyondTheMemoryQuotaAreRefusedUpFront) {
   EXPECT_THAT(refused.body, HasSubstr("--memory_quota_bytes"));
   // A held body arrives: answered, and its bytes are free again.
   ASSERT_TRUE(holding[0]->Send(body));
-  EXPECT_EQ(holding[0]->ReadResponse()->status, 200);
+  EXPECT_EQ(Read(*holding[0]).status, 200);
   auto next = Open();
   EXPECT_EQ(Call(*next, request).status, 200);
 }
@@ -247,17 +313,21 @@ TEST_F(HttpProtocolTest, BodiesBeyondTheMemoryQuotaAreRefusedUpFront) {
 // shutdown, and a request already being read is still answered.
 TEST_F(HttpProtocolTest, ShutdownClosesIdleConnectionsAndAnswersInFlight) {
   server::ServerOptions options = TestServerOptions();
-  options.shutdown_grace = absl::Seconds(20);
+  options.shutdown_grace = absl::Seconds(60);
   Start(options);
   std::vector<std::unique_ptr<RawHttpConnection>> idle;
   for (int i = 0; i < 3; ++i) {
     idle.push_back(Open());
     ASSERT_EQ(Call(*idle.back(), RawRequest("GET", "/healthz")).status, 200);
   }
+  // A request whose head the server has read ("100 Continue" says so) and
+  // whose body comes after shutdown began.
   auto in_flight = Open();
-  const std::string request = RawRequest("POST", kPredict, kSeed);
-  ASSERT_TRUE(in_flight->Send(request.substr(0, request.size() - 10)));
-  ASSERT_TRUE(WaitUntil([&] { return server_->http_connections() == 4; }));
+  const std::string request =
+      RawRequest("POST", kPredict, kSeed, "Expect: 100-continue\r\n");
+  ASSERT_EQ(Call(*in_flight, request.substr(0, request.size() - strlen(kSeed)))
+                .status,
+            100);
   const absl::Time begin = absl::Now();
   absl::Time stopped;
   std::thread stopper([&] {
@@ -266,16 +336,16 @@ TEST_F(HttpProtocolTest, ShutdownClosesIdleConnectionsAndAnswersInFlight) {
   });
   for (auto& connection : idle) EXPECT_TRUE(connection->AwaitClosed());
   const absl::Time idle_closed = absl::Now();
-  ASSERT_TRUE(in_flight->Send(request.substr(request.size() - 10)));
+  ASSERT_TRUE(in_flight->Send(kSeed));
   auto answer = in_flight->ReadResponse();
   ASSERT_TRUE(answer.ok()) << answer.status();
   EXPECT_EQ(answer->status, 200);
   EXPECT_EQ(answer->headers["connection"], "close");
   stopper.join();
-  // Idle connections were closed at once, not after the 20 s grace, and
+  // Idle connections were closed at once, not after the 60 s grace, and
   // shutdown ended with the last answer.
-  EXPECT_LT(idle_closed - begin, absl::Seconds(2));
-  EXPECT_LT(stopped - idle_closed, absl::Seconds(2));
+  EXPECT_LT(idle_closed - begin, absl::Seconds(6));
+  EXPECT_LT(stopped - idle_closed, absl::Seconds(6));
 }
 
 }  // namespace

@@ -101,7 +101,12 @@ absl::StatusOr<RawResponse> RawHttpConnection::ReadResponse(
   return response;
 }
 
-bool RawHttpConnection::AwaitClosed(absl::Duration timeout) {
+bool RawHttpConnection::AwaitClosed(absl::Duration timeout,
+                                    std::string* received) {
+  if (received != nullptr) {
+    received->append(buffer_);
+    buffer_.clear();
+  }
   const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
     pollfd poll_fd{fd_, POLLIN, 0};
@@ -111,7 +116,9 @@ bool RawHttpConnection::AwaitClosed(absl::Duration timeout) {
       continue;
     }
     char chunk[16384];
-    if (recv(fd_, chunk, sizeof(chunk), 0) <= 0) return true;
+    const ssize_t n = recv(fd_, chunk, sizeof(chunk), 0);
+    if (n <= 0) return true;
+    if (received != nullptr) received->append(chunk, static_cast<size_t>(n));
   }
   return false;
 }

@@ -38,9 +38,10 @@ class RawHttpConnection {
   // closed first or nothing complete came within `timeout`.
   absl::StatusOr<RawResponse> ReadResponse(
       bool head_request = false, absl::Duration timeout = kEventTimeout);
-  // Whether the server closed the connection within `timeout` (unread
-  // answers are skipped).
-  bool AwaitClosed(absl::Duration timeout = kEventTimeout);
+  // Whether the server closed the connection within `timeout`; what it
+  // sent before is appended to `received` if given.
+  bool AwaitClosed(absl::Duration timeout = kEventTimeout,
+                   std::string* received = nullptr);
 
  private:
   explicit RawHttpConnection(int fd) : fd_(fd) {}
