@@ -13,7 +13,6 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/grpc/builder_options.h"
-#include "server/grpc/graceful_shutdown.h"
 #include "server/security/server_credentials.h"
 
 namespace regserve::server {
@@ -198,8 +197,10 @@ void RegserveServer::Shutdown() {
   // answered (within the grace period).
   if (http_ != nullptr) http_->Stop(options_.shutdown_grace);
   queues_.MarkShuttingDown();
-  // Waits for calls in flight, never for idle connections.
-  ShutdownGracefully(server_.get(), queues_, &health_, options_.shutdown_grace);
+  // Refuses new calls at once; in-flight calls keep being served by the
+  // pollers until they end or the grace period cancels them.
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoMilliseconds(options_.shutdown_grace));
   queues_.Shutdown();
   shut_down_ = true;
   LOG(INFO) << "shut down after answering " << queues_.state().answered.load()

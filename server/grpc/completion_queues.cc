@@ -56,20 +56,6 @@ void CompletionQueues::Shutdown() {
   for (std::thread& t : pollers_) t.join();
 }
 
-bool CompletionQueues::AwaitShutdownWithNoCallsInFlight(
-    absl::Time deadline) const {
-  while (true) {
-    int in_flight = 0;
-    for (const auto& pool : slot_pools_) in_flight += pool->in_flight();
-    if (in_flight == 0 &&
-        state_.requests_cancelled.load(std::memory_order_relaxed) > 0) {
-      return true;
-    }
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-}
-
 void PollCompletionQueue(grpc::ServerCompletionQueue* cq) {
   void* tag;
   bool ok;

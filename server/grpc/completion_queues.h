@@ -51,12 +51,6 @@ class CompletionQueues {
   // Shuts the queues down and joins the threads. Idempotent.
   void Shutdown();
 
-  // Blocks until gRPC has begun shutting the server down (it cancels every
-  // waiting slot's request then) and no call is in flight (between arrival
-  // and the end of sending its answer), or until `deadline`. Whether both
-  // happened. For the shutdown sequence; polls every millisecond.
-  bool AwaitShutdownWithNoCallsInFlight(absl::Time deadline) const;
-
   // Set once shutdown begins; calls answered so far (see SlotsState).
   SlotsState& state() { return state_; }
   size_t size() const { return queues_.size(); }

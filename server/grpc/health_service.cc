@@ -59,14 +59,6 @@ void HealthService::RemoveWatcher(HealthWatchCall* watcher) {
   watchers_.erase(watcher);
 }
 
-bool HealthService::AwaitNoWatchers(absl::Time deadline) {
-  absl::MutexLock lock(&mu_);
-  auto none = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return watchers_.empty();
-  };
-  return mu_.AwaitWithDeadline(absl::Condition(&none), deadline);
-}
-
 HealthWatchCall::HealthWatchCall(HealthService* health,
                                  grpc::ServerCompletionQueue* cq,
                                  SlotsState* slots)

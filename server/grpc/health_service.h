@@ -65,9 +65,6 @@ class HealthService {
   // Watch calls register while their stream is open.
   void AddWatcher(HealthWatchCall* watcher);
   void RemoveWatcher(HealthWatchCall* watcher);
-  // After Shutdown(): blocks until every open Watch stream has ended (each
-  // is told to finish), or until `deadline`. Whether they all ended.
-  bool AwaitNoWatchers(absl::Time deadline);
 
  private:
   const absl::flat_hash_set<std::string> services_;

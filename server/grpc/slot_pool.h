@@ -34,9 +34,6 @@ struct SlotsState {
   // own and adds its count here when it goes, so the hot path shares no
   // counter between threads).
   std::atomic<int64_t> answered{0};
-  // Call slots whose request gRPC cancelled (it does so to every waiting
-  // slot as soon as server shutdown begins): > 0 means it has begun.
-  std::atomic<int64_t> requests_cancelled{0};
 };
 
 // Sizes of one pool.
@@ -78,9 +75,6 @@ class SlotPool {
   // A call arrived in a waiting slot. Returns whether the caller should
   // create and arm another slot (already counted when this returns true).
   bool OnCallArrived() {
-    // Only this pool's thread writes: a plain store, no read-modify-write.
-    in_flight_.store(in_flight_.load(std::memory_order_relaxed) + 1,
-                     std::memory_order_relaxed);
     --waiting_;
     if (waiting_ >= low_water_ || slots_ >= limits_.max_slots) return false;
     ++slots_;
@@ -89,7 +83,6 @@ class SlotPool {
   // A slot's answer has been sent. Returns whether the slot should be
   // deleted (already uncounted when this returns true) instead of re-armed.
   bool OnAnswered() {
-    OnCallEnded();
     if (waiting_ < limits_.waiting) return false;
     --slots_;
     return true;
@@ -97,18 +90,8 @@ class SlotPool {
   // A slot was deleted at shutdown, while waiting for a call or not.
   void OnRetired(bool was_waiting) {
     --slots_;
-    if (was_waiting) {
-      --waiting_;
-      if (state_ != nullptr) {
-        state_->requests_cancelled.fetch_add(1, std::memory_order_relaxed);
-      }
-    } else {
-      OnCallEnded();
-    }
+    if (was_waiting) --waiting_;
   }
-  // Calls of this pool between arrival and the end of sending their
-  // answer. Read from any thread.
-  int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
   // For tests and logs: slots in the pool, and how many are waiting.
   int slots() const { return slots_; }
@@ -120,14 +103,8 @@ class SlotPool {
   const LoadShedder* const shedder_;
   const SlotPoolLimits limits_;
   const int low_water_;
-  void OnCallEnded() {
-    in_flight_.store(in_flight_.load(std::memory_order_relaxed) - 1,
-                     std::memory_order_relaxed);
-  }
-
   int slots_ = 0;
   int waiting_ = 0;
-  std::atomic<int> in_flight_{0};
 };
 
 }  // namespace regserve::server
