@@ -38,6 +38,12 @@ absl::StatusOr<v1::Table> BuildTable(
                   data.columns[c]) == feature_names.end()) {
       continue;
     }
+    if (data.IsText(static_cast<int>(c))) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          data.source, ": column ", data.columns[c], " holds text (e.g. '",
+          data.text[c][0], "') but the model's feature ", data.columns[c],
+          " is numeric"));
+    }
     kept.push_back(static_cast<int>(c));
     table.add_columns(data.columns[c]);
   }

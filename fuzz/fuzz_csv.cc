@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto set = regserve::model::ParseCsv(text, "fuzz.csv");
   if (!set.ok()) return 0;
   // What the header says the reader promises: unique, non-empty names, one
-  // matrix column each, and every cell finite.
+  // matrix column each; numeric columns all finite, text columns one cell
+  // per row (and NaN in the matrix).
   FUZZ_CHECK(!set->columns.empty());
   FUZZ_CHECK(set->values.cols() == static_cast<long>(set->columns.size()));
   FUZZ_CHECK(set->sha256.size() == 64);
@@ -24,6 +25,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(seen.insert(set->columns[c]).second);
     FUZZ_CHECK(set->ColumnIndex(set->columns[c]) == static_cast<int>(c));
   }
-  FUZZ_CHECK(set->values.allFinite());
+  FUZZ_CHECK(set->text.size() == set->columns.size());
+  for (size_t c = 0; c < set->columns.size(); ++c) {
+    const auto column = set->values.col(static_cast<long>(c));
+    if (set->IsText(static_cast<int>(c))) {
+      FUZZ_CHECK(set->text[c].size() == static_cast<size_t>(column.size()));
+      FUZZ_CHECK(column.array().isNaN().all());
+    } else {
+      FUZZ_CHECK(column.allFinite());
+    }
+  }
   return 0;
 }

@@ -78,6 +78,15 @@ absl::StatusOr<LinearModelParams> ParamsFromProto(const ArtifactProto& a) {
     p.feature_domains.push_back(FromProto(d));
   }
   p.target_domain = FromProto(a.training_domain().target());
+  p.input_names.assign(a.input_names().begin(), a.input_names().end());
+  for (const v1::CategoricalFeature& c : a.categorical_features()) {
+    Factor f;
+    f.name = c.name();
+    f.levels.assign(c.levels().begin(), c.levels().end());
+    f.counts.assign(c.level_counts().begin(), c.level_counts().end());
+    f.term_indices.assign(c.term_indices().begin(), c.term_indices().end());
+    p.factors.push_back(std::move(f));
+  }
   return p;
 }
 
@@ -109,7 +118,8 @@ ArtifactProto BuildArtifact(const FitResult& fit, const TrainingSet& set,
                             absl::Time created) {
   const LinearModelParams& p = fit.params;
   ArtifactProto a;
-  a.set_format_version(kArtifactFormatVersion);
+  a.set_format_version(p.factors.empty() ? kArtifactFormatVersion
+                                         : kCategoricalFormatVersion);
   a.set_name(p.name);
   a.set_version(p.version);
   a.set_model_type(p.model_type);
@@ -141,6 +151,14 @@ ArtifactProto BuildArtifact(const FitResult& fit, const TrainingSet& set,
     }
     row->set_prediction(p.intercept + set.x.row(r).dot(p.coefficients));
   }
+  for (const std::string& input : p.input_names) a.add_input_names(input);
+  for (const Factor& f : p.factors) {
+    v1::CategoricalFeature* c = a.add_categorical_features();
+    c->set_name(f.name);
+    for (const std::string& level : f.levels) c->add_levels(level);
+    for (int64_t count : f.counts) c->add_level_counts(count);
+    for (int term : f.term_indices) c->add_term_indices(term);
+  }
   if (cv) {
     v1::CrossValidation* c = a.mutable_cross_validation();
     c->set_folds(cv->folds);
@@ -154,10 +172,19 @@ ArtifactProto BuildArtifact(const FitResult& fit, const TrainingSet& set,
 
 absl::StatusOr<regserve::model::LinearModel> ModelFromArtifact(
     const ArtifactProto& artifact) {
-  if (artifact.format_version() != kArtifactFormatVersion) {
+  // Version 2 says "has categorical features": a reader of version 1 only
+  // would otherwise serve such a model without them.
+  const int expected = artifact.categorical_features_size() > 0
+                           ? kCategoricalFormatVersion
+                           : kArtifactFormatVersion;
+  if (artifact.format_version() != expected) {
     return absl::InvalidArgumentError(
-        absl::StrCat("unsupported format_version ", artifact.format_version(),
-                     " (this build reads ", kArtifactFormatVersion, ")"));
+        absl::StrCat("format_version is ", artifact.format_version(),
+                     ", expected ", expected,
+                     artifact.categorical_features_size() > 0
+                         ? " for a model with categorical features"
+                         : " (this build reads 1, and 2 with categorical "
+                           "features)"));
   }
   if (artifact.version() <= 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -183,9 +210,9 @@ absl::StatusOr<ArtifactProto> ParseArtifactJson(absl::string_view json,
     // log lines and statuses on one line.
     std::string message = status.message().as_string();
     std::replace(message.begin(), message.end(), '\n', ' ');
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": not a valid model artifact: ",
-                     absl::StripAsciiWhitespace(message)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        source,
+        ": not a valid model artifact: ", absl::StripAsciiWhitespace(message)));
   }
   return artifact;
 }

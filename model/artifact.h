@@ -16,8 +16,10 @@
 
 namespace regserve::model {
 
-// The artifact schema version this build writes and reads.
+// The artifact schema versions this build writes and reads: 1, and 2 for a
+// model with categorical features (which a reader of 1 alone must refuse).
 inline constexpr int kArtifactFormatVersion = 1;
+inline constexpr int kCategoricalFormatVersion = 2;
 // How many training rows are stored for warm-up checks.
 inline constexpr int kSampleRows = 5;
 

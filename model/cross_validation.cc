@@ -24,14 +24,38 @@ std::vector<Eigen::Index> ShuffledRows(Eigen::Index n, uint64_t seed) {
   return order;
 }
 
+// Rows `rows` and columns `columns` of `set` (no factor bookkeeping).
 TrainingSet Subset(const TrainingSet& set,
-                   const std::vector<Eigen::Index>& rows) {
+                   const std::vector<Eigen::Index>& rows,
+                   const std::vector<Eigen::Index>& columns) {
   TrainingSet out;
-  out.feature_names = set.feature_names;
+  for (Eigen::Index c : columns) {
+    out.feature_names.push_back(set.feature_names[static_cast<size_t>(c)]);
+  }
   out.target_name = set.target_name;
-  out.x = set.x(rows, Eigen::all);
+  out.x = set.x(rows, columns);
   out.y = set.y(rows);
   return out;
+}
+
+// The columns a fold is fitted on: all but the indicators of factor levels
+// absent from the fold's training rows (their column is all zeros there).
+// Such a level then predicts as the baseline, as with its coefficient
+// fixed at 0: the usual choice when a level is unseen in training.
+std::vector<Eigen::Index> FoldColumns(const TrainingSet& set,
+                                      const std::vector<Eigen::Index>& train) {
+  std::vector<bool> dropped(static_cast<size_t>(set.x.cols()), false);
+  for (const Factor& factor : set.factors) {
+    for (int term : factor.term_indices) {
+      dropped[static_cast<size_t>(term)] =
+          set.x(train, term).cwiseAbs().maxCoeff() == 0;
+    }
+  }
+  std::vector<Eigen::Index> columns;
+  for (Eigen::Index c = 0; c < set.x.cols(); ++c) {
+    if (!dropped[static_cast<size_t>(c)]) columns.push_back(c);
+  }
+  return columns;
 }
 
 }  // namespace
@@ -52,9 +76,10 @@ absl::StatusOr<CrossValidationResult> CrossValidate(const TrainingSet& set,
       (static_cast<int>(i % static_cast<size_t>(folds)) == f ? test : train)
           .push_back(order[i]);
     }
+    const std::vector<Eigen::Index> columns = FoldColumns(set, train);
     ASSIGN_OR_RETURN(FitResult fit,
-                     FitLinearRegression(Subset(set, train), options));
-    const TrainingSet held_out = Subset(set, test);
+                     FitLinearRegression(Subset(set, train, columns), options));
+    const TrainingSet held_out = Subset(set, test, columns);
     const Eigen::VectorXd pred =
         (held_out.x * fit.params.coefficients).array() + fit.params.intercept;
     const Eigen::ArrayXd err = (held_out.y - pred).array();

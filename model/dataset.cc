@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "absl/container/flat_hash_set.h"
@@ -63,26 +64,42 @@ absl::StatusOr<Dataset> ParseCsv(absl::string_view text, std::string source) {
   }
   ASSIGN_OR_RETURN(data.columns, ParseHeader(lines[0], source));
   const size_t cols = data.columns.size();
-  data.values.resize(static_cast<Eigen::Index>(lines.size() - 1),
+  const size_t rows = lines.size() - 1;
+  data.values.resize(static_cast<Eigen::Index>(rows),
                      static_cast<Eigen::Index>(cols));
+  std::vector<std::vector<std::string>> cells(cols);
+  std::vector<bool> is_text(cols, false);
   for (size_t r = 1; r < lines.size(); ++r) {
-    std::vector<absl::string_view> cells = SplitLine(lines[r]);
-    if (cells.size() != cols) {
+    std::vector<absl::string_view> row = SplitLine(lines[r]);
+    if (row.size() != cols) {
       return absl::InvalidArgumentError(
           absl::StrCat(source, ":", r + 1, ": expected ", cols,
-                       " cells, found ", cells.size()));
+                       " cells, found ", row.size()));
     }
     for (size_t c = 0; c < cols; ++c) {
-      double v;
-      absl::string_view cell = absl::StripAsciiWhitespace(cells[c]);
-      if (!absl::SimpleAtod(cell, &v) || !std::isfinite(v)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(source, ":", r + 1, ": column ", data.columns[c],
-                         ": '", cell, "' is not a finite number"));
+      absl::string_view cell = absl::StripAsciiWhitespace(row[c]);
+      double v = 0;
+      const bool number = absl::SimpleAtod(cell, &v);
+      if (cell.empty() || (number && !std::isfinite(v))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            source, ":", r + 1, ": column ", data.columns[c], ": '", cell,
+            "' is ",
+            cell.empty() ? "empty (missing values are not supported)"
+                         : "not a finite number"));
       }
+      if (!number) is_text[c] = true;
       data.values(static_cast<Eigen::Index>(r - 1),
-                  static_cast<Eigen::Index>(c)) = v;
+                  static_cast<Eigen::Index>(c)) =
+          number ? v : std::numeric_limits<double>::quiet_NaN();
+      cells[c].emplace_back(cell);
     }
+  }
+  data.text.resize(cols);
+  for (size_t c = 0; c < cols; ++c) {
+    if (!is_text[c]) continue;
+    data.text[c] = std::move(cells[c]);
+    data.values.col(static_cast<Eigen::Index>(c))
+        .setConstant(std::numeric_limits<double>::quiet_NaN());
   }
   data.source = std::move(source);
   return data;

@@ -1,5 +1,6 @@
 #include "model/linear_fit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -77,6 +78,39 @@ Eigen::MatrixXd InverseFromQr(
   return qr.colsPermutation() * a_inv_perm * qr.colsPermutation().transpose();
 }
 
+// Appends factor column `col` of `data` to the design: its indicator
+// columns to `columns` and their names to set->feature_names, and the
+// factor to set->factors. `numeric`: a number column forced to a factor.
+absl::Status AddFactor(const Dataset& data, int col, bool numeric,
+                       std::vector<Eigen::VectorXd>* columns,
+                       TrainingSet* set) {
+  const std::string& name = data.columns[static_cast<size_t>(col)];
+  std::vector<std::string> cells;
+  if (numeric) {
+    for (Eigen::Index r = 0; r < data.values.rows(); ++r) {
+      cells.push_back(NumericLevel(data.values(r, col)));
+    }
+  } else {
+    cells = data.text[static_cast<size_t>(col)];
+  }
+  Factor factor;
+  factor.name = name;
+  factor.levels = FactorLevels(cells, numeric);
+  ASSIGN_OR_RETURN(Eigen::MatrixXd indicators,
+                   TreatmentColumns(name, cells, factor.levels));
+  factor.counts.push_back(indicators.rows() -
+                          static_cast<int64_t>(indicators.sum()));
+  for (Eigen::Index l = 0; l < indicators.cols(); ++l) {
+    factor.counts.push_back(static_cast<int64_t>(indicators.col(l).sum()));
+    factor.term_indices.push_back(static_cast<int>(columns->size()));
+    columns->push_back(indicators.col(l));
+    set->feature_names.push_back(name +
+                                 factor.levels[static_cast<size_t>(l) + 1]);
+  }
+  set->factors.push_back(std::move(factor));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::vector<ColumnDomain> ComputeDomains(
@@ -100,12 +134,19 @@ std::vector<ColumnDomain> ComputeDomains(
 
 absl::StatusOr<TrainingSet> SelectColumns(
     const Dataset& data, const std::string& target,
-    const std::vector<std::string>& features) {
+    const std::vector<std::string>& features,
+    const std::vector<std::string>& categorical) {
   std::optional<int> target_col = data.ColumnIndex(target);
   if (!target_col) {
     return absl::InvalidArgumentError(
         absl::StrCat("target column '", target, "' is not in ", data.source,
                      " (columns: ", absl::StrJoin(data.columns, ", "), ")"));
+  }
+  if (data.IsText(*target_col)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("target column '", target, "' holds text (e.g. '",
+                     data.text[static_cast<size_t>(*target_col)][0],
+                     "'); a regression target must be numeric"));
   }
   std::vector<std::string> names = features;
   if (names.empty()) {
@@ -113,24 +154,42 @@ absl::StatusOr<TrainingSet> SelectColumns(
       if (c != target) names.push_back(c);
     }
   }
+  for (const std::string& name : categorical) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "categorical feature '", name, "' is not one of the features"));
+    }
+  }
   TrainingSet set;
-  set.x.resize(data.values.rows(), static_cast<Eigen::Index>(names.size()));
+  std::vector<Eigen::VectorXd> columns;
   absl::flat_hash_set<std::string> seen;
-  for (size_t j = 0; j < names.size(); ++j) {
-    std::optional<int> col = data.ColumnIndex(names[j]);
+  for (const std::string& name : names) {
+    std::optional<int> col = data.ColumnIndex(name);
     if (!col) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "feature '", names[j], "' is not a column of ", data.source));
+          "feature '", name, "' is not a column of ", data.source));
     }
-    if (*col == *target_col || !seen.insert(names[j]).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "feature '", names[j], "' is repeated or is the target"));
+    if (*col == *target_col || !seen.insert(name).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("feature '", name, "' is repeated or is the target"));
     }
-    set.x.col(static_cast<Eigen::Index>(j)) = data.values.col(*col);
+    set.input_names.push_back(name);
+    const bool forced = std::find(categorical.begin(), categorical.end(),
+                                  name) != categorical.end();
+    if (!data.IsText(*col) && !forced) {
+      columns.push_back(data.values.col(*col));
+      set.feature_names.push_back(name);
+      continue;
+    }
+    RETURN_IF_ERROR(AddFactor(data, *col, !data.IsText(*col), &columns, &set));
+  }
+  set.x.resize(data.values.rows(), static_cast<Eigen::Index>(columns.size()));
+  for (size_t j = 0; j < columns.size(); ++j) {
+    set.x.col(static_cast<Eigen::Index>(j)) = columns[j];
   }
   set.y = data.values.col(*target_col);
-  set.feature_names = std::move(names);
   set.target_name = target;
+  if (set.factors.empty()) set.input_names.clear();
   return set;
 }
 
@@ -175,6 +234,8 @@ absl::StatusOr<FitResult> FitLinearRegression(const TrainingSet& set,
   LinearModelParams& p = result.params;
   p.model_type = options.ridge_lambda > 0 ? "ridge" : "ols";
   p.feature_names = set.feature_names;
+  p.input_names = set.input_names;
+  p.factors = set.factors;
   p.target_name = set.target_name;
   p.coefficients = beta_z.array() / sd.array();
   p.intercept = y_mean - p.coefficients.dot(mean);

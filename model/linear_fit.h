@@ -8,24 +8,34 @@
 #include "Eigen/Core"
 #include "absl/status/statusor.h"
 #include "model/dataset.h"
+#include "model/factor_design.h"
 #include "model/linear_model.h"
 
 namespace regserve::model {
 
 // The design of a fit: features and target picked from a Dataset.
 struct TrainingSet {
-  Eigen::MatrixXd x;  // rows x features
+  Eigen::MatrixXd x;  // rows x terms (numeric features, factor indicators)
   Eigen::VectorXd y;  // rows
-  std::vector<std::string> feature_names;
+  std::vector<std::string> feature_names;  // the terms' names, as R's
   std::string target_name;
+  // The inputs in column order (numeric features and factors), and the
+  // factors with their levels and indicator terms; empty without factors.
+  std::vector<std::string> input_names;
+  std::vector<Factor> factors;
 };
 
 // Picks `target` and `features` (empty: every other column, in file order)
-// from `data`. Unknown or repeated names, or the target among the features,
-// are errors naming them.
+// from `data`, as R's model.matrix(y ~ ., data) does: text columns, and
+// the features named in `categorical`, are factors coded with treatment
+// contrasts (factor_design.h); their indicator terms stand where the column
+// stands. Unknown or repeated names, the target among the features, a
+// text target, a name in `categorical` that is not a feature, or a factor
+// with one level are errors naming them.
 absl::StatusOr<TrainingSet> SelectColumns(
     const Dataset& data, const std::string& target,
-    const std::vector<std::string>& features);
+    const std::vector<std::string>& features,
+    const std::vector<std::string>& categorical = {});
 
 struct FitOptions {
   // Ridge penalty on standardized features (intercept not penalized);

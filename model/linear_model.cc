@@ -43,6 +43,11 @@ absl::Status ValidateParams(const LinearModelParams& p) {
           absl::StrCat("duplicate feature name '", f, "'"));
     }
   }
+  if (absl::Status s =
+          ValidateFactors(p.factors, p.input_names, p.feature_names);
+      !s.ok()) {
+    return s;
+  }
   if (static_cast<size_t>(p.coefficients.size()) != k) {
     return absl::InvalidArgumentError(
         absl::StrCat("model has ", k, " features but ", p.coefficients.size(),

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "model/factor_design.h"
 
 namespace regserve::model {
 
@@ -45,6 +46,12 @@ struct LinearModelParams {
   double residual_df = 0;
   std::vector<ColumnDomain> feature_domains;  // one per feature
   ColumnDomain target_domain;
+  // With factors: the inputs in training-column order (numeric feature
+  // names and factor names), and the factors, whose indicator terms are
+  // among feature_names (whose entries are then the model's terms).
+  // Without: both empty, and the inputs are feature_names.
+  std::vector<std::string> input_names;
+  std::vector<Factor> factors;
 };
 
 // A two-sided interval.

@@ -15,6 +15,10 @@ ABSL_FLAG(std::string, target, "", "Name of the target column (required).");
 ABSL_FLAG(std::vector<std::string>, features, {},
           "Comma-separated feature columns; default: every column but the "
           "target, in file order.");
+ABSL_FLAG(std::vector<std::string>, categorical_features, {},
+          "Comma-separated numeric columns to treat as factors (text columns "
+          "always are); coded with R's treatment contrasts, levels in "
+          "numeric order.");
 ABSL_FLAG(std::string, model_name, "",
           "Model name in the repository "
           "(required).");
@@ -48,6 +52,7 @@ int main(int argc, char** argv) {
   options.data_path = absl::GetFlag(FLAGS_data);
   options.target = absl::GetFlag(FLAGS_target);
   options.features = absl::GetFlag(FLAGS_features);
+  options.categorical_features = absl::GetFlag(FLAGS_categorical_features);
   options.model_name = absl::GetFlag(FLAGS_model_name);
   options.repository = absl::GetFlag(FLAGS_repository);
   options.version = absl::GetFlag(FLAGS_version);

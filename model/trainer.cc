@@ -23,7 +23,8 @@ absl::StatusOr<TrainerOutcome> TrainAndPublish(const TrainerOptions& options) {
   }
   ASSIGN_OR_RETURN(Dataset data, ReadCsvFile(options.data_path));
   ASSIGN_OR_RETURN(TrainingSet set,
-                   SelectColumns(data, options.target, options.features));
+                   SelectColumns(data, options.target, options.features,
+                                 options.categorical_features));
   const FitOptions fit_options{options.ridge_lambda};
   ASSIGN_OR_RETURN(FitResult fit, FitLinearRegression(set, fit_options));
 

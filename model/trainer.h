@@ -17,6 +17,8 @@ struct TrainerOptions {
   std::string data_path;              // CSV with a header row (required)
   std::string target;                 // target column (required)
   std::vector<std::string> features;  // empty: every other column
+  // Numeric features to code as factors (text columns always are).
+  std::vector<std::string> categorical_features;
   std::string model_name;             // required
   std::string repository = "models";  // model repository root
   int64_t version = 0;                // 0: next free version

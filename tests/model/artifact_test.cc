@@ -54,7 +54,7 @@ TEST(ArtifactTest, ValidationReportsTheFirstProblem) {
   ArtifactProto a = BostonArtifact();
   a.set_format_version(99);
   EXPECT_THAT(ModelFromArtifact(a).status().message(),
-              HasSubstr("unsupported format_version 99"));
+              HasSubstr("format_version is 99, expected 1"));
   a = BostonArtifact();
   a.set_version(0);
   EXPECT_THAT(ModelFromArtifact(a).status().message(),

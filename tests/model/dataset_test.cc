@@ -1,5 +1,7 @@
 #include "model/dataset.h"
 
+#include <cmath>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
@@ -27,12 +29,23 @@ TEST(DatasetTest, AcceptsCrlfAndTrailingNewlines) {
   EXPECT_EQ(data->values.rows(), 1);
 }
 
-TEST(DatasetTest, BadCellNamesFileLineAndColumn) {
+// A column with a cell that is not a number holds text, as R's read.csv
+// makes it character; the trainer codes it as a factor.
+TEST(DatasetTest, NonNumericCellMakesATextColumn) {
   auto data = ParseCsv("a,b\n1,2\n3,x\n", "prices.csv");
+  ASSERT_TRUE(data.ok()) << data.status();
+  EXPECT_FALSE(data->IsText(0));
+  ASSERT_TRUE(data->IsText(1));
+  EXPECT_EQ(data->text[1], (std::vector<std::string>{"2", "x"}));
+  EXPECT_TRUE(std::isnan(data->values(0, 1)));
+}
+
+TEST(DatasetTest, BadCellNamesFileLineAndColumn) {
+  auto data = ParseCsv("a,b\n1,2\n3,inf\n", "prices.csv");
   ASSERT_FALSE(data.ok());
   EXPECT_THAT(data.status().message(), HasSubstr("prices.csv:3"));
   EXPECT_THAT(data.status().message(), HasSubstr("column b"));
-  EXPECT_THAT(data.status().message(), HasSubstr("'x'"));
+  EXPECT_THAT(data.status().message(), HasSubstr("'inf'"));
 }
 
 TEST(DatasetTest, RejectsNonFiniteCells) {
