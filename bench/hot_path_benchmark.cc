@@ -72,7 +72,8 @@ void BM_MapNamedFeatures(benchmark::State& state) {
   double row[13];
   for (auto _ : state) {
     benchmark::DoNotOptimize(server::MapNamedFeatures(
-        Boston(), request.features(), "", absl::MakeSpan(row)));
+        Boston(), request.features(), request.categorical_features(), "",
+        absl::MakeSpan(row), nullptr));
   }
 }
 BENCHMARK(BM_MapNamedFeatures);

@@ -101,7 +101,8 @@ absl::StatusOr<LinearModel> LinearModel::Create(LinearModelParams params) {
 }
 
 LinearModel::LinearModel(LinearModelParams params)
-    : params_(std::move(params)) {
+    : params_(std::move(params)),
+      inputs_(params_.feature_names, params_.input_names, params_.factors) {
   const int k = num_features();
   feature_means_.resize(k);
   for (int j = 0; j < k; ++j) {

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "model/factor_design.h"
+#include "model/input_encoding.h"
 
 namespace regserve::model {
 
@@ -76,7 +77,10 @@ class LinearModel {
     return params_.feature_names;
   }
   // Position of feature `name` in the model's order, if it is a feature.
+  // With factors the features are the model's terms; see inputs().
   std::optional<int> FeatureIndex(absl::string_view name) const;
+  // The inputs a request sends and how they map onto the terms.
+  const InputEncoding& inputs() const { return inputs_; }
 
   // Prediction for one row given in feature order (num_features() values).
   double Predict(absl::Span<const double> row) const;
@@ -121,6 +125,7 @@ class LinearModel {
   double baseline_ = 0;
   std::array<double, kCachedLevels.size()> cached_quantiles_{};
   absl::flat_hash_map<std::string, int> feature_index_;
+  InputEncoding inputs_;
 };
 
 }  // namespace regserve::model

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/echo.h"
 #include "server/http/http_errors.h"
+#include "server/http/json_categorical.h"
 #include "server/http/json_mapping.h"
 
 namespace regserve::server::http {
@@ -45,14 +46,20 @@ absl::Status ApplyPathSpec(const Route& route, v1::ModelSpec* spec) {
 
 // A POST route: the JSON body as a Request, the path's model spec applied,
 // answered by `call` (a Predictor method) and printed by `print`.
+// String values in `features` are levels of the route's model's
+// categorical features (see MoveCategoricalFeatures).
 template <typename Request, typename Response>
 HttpResponse CallWithBody(
-    const Route& route, absl::string_view body,
+    const Route& route, absl::string_view body, const Predictor& predictor,
     const std::function<absl::Status(const Request&, Response*)>& call,
     const std::function<std::string(const Request&, const Response&)>& print) {
   const char* name = RouteName(route.kind);
+  v1::ModelSpec spec;
+  (void)ApplyPathSpec(route, &spec);
+  const std::optional<std::string> routed =
+      MoveCategoricalFeatures(body, predictor.CategoricalFeatureNames(spec));
   Request request;
-  absl::Status status = ParseJsonBody(body, &request);
+  absl::Status status = ParseJsonBody(routed ? *routed : body, &request);
   if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
   Response response;
   if (status.ok()) status = call(request, &response);
@@ -123,7 +130,7 @@ HttpResponse JsonGateway::Handle(absl::string_view method,
 HttpResponse JsonGateway::Predict(const Route& route,
                                   absl::string_view body) const {
   return CallWithBody<v1::PredictRequest, v1::PredictResponse>(
-      route, body,
+      route, body, *predictor_,
       [this](const auto& request, auto* response) {
         return predictor_->Predict(request, response);
       },
@@ -135,7 +142,7 @@ HttpResponse JsonGateway::Predict(const Route& route,
 HttpResponse JsonGateway::BatchPredict(const Route& route,
                                        absl::string_view body) const {
   return CallWithBody<v1::BatchPredictRequest, v1::BatchPredictResponse>(
-      route, body,
+      route, body, *predictor_,
       [this](const auto& request, auto* response) {
         return predictor_->BatchPredict(request, response);
       },

@@ -6,8 +6,11 @@ namespace regserve::server::metrics {
 
 ModelMetrics::ModelMetrics(const model::LinearModel& model,
                            std::shared_ptr<const VersionSeries> series,
-                           std::vector<prometheus::Counter*> out_of_domain)
-    : series_(std::move(series)), out_of_domain_(std::move(out_of_domain)) {
+                           std::vector<prometheus::Counter*> out_of_domain,
+                           std::vector<prometheus::Counter*> unknown_levels)
+    : series_(std::move(series)),
+      out_of_domain_(std::move(out_of_domain)),
+      unknown_levels_(std::move(unknown_levels)) {
   for (const model::ColumnDomain& d : model.params().feature_domains) {
     min_.push_back(d.min);
     max_.push_back(d.max);

@@ -22,10 +22,16 @@ class ModelMetrics {
  public:
   // `series` are this version's rows counter and prediction histogram
   // (with the histogram's own buckets); `out_of_domain` one counter per
-  // feature, in model order.
+  // feature (term), in model order; `unknown_levels` one per categorical
+  // feature, in the order of model.inputs().factors().
   ModelMetrics(const model::LinearModel& model,
                std::shared_ptr<const VersionSeries> series,
-               std::vector<prometheus::Counter*> out_of_domain);
+               std::vector<prometheus::Counter*> out_of_domain,
+               std::vector<prometheus::Counter*> unknown_levels = {});
+
+  // A request named a level that categorical feature (factor) `f` of the
+  // model does not know; counted although the call is refused.
+  void RecordUnknownLevel(int f) const { unknown_levels_[f]->Increment(); }
 
   // One row in model order and its prediction.
   void RecordRow(absl::Span<const double> row, double prediction) const;
@@ -41,7 +47,8 @@ class ModelMetrics {
  private:
   std::vector<double> min_, max_;  // training range per feature
   std::shared_ptr<const VersionSeries> series_;
-  std::vector<prometheus::Counter*> out_of_domain_;  // per feature
+  std::vector<prometheus::Counter*> out_of_domain_;   // per feature
+  std::vector<prometheus::Counter*> unknown_levels_;  // per factor
 };
 
 }  // namespace regserve::server::metrics

@@ -97,6 +97,12 @@ ServerMetrics::ServerMetrics()
                          .Help("Feature values outside the training range, "
                                "by model and feature.")
                          .Register(*registry_)),
+      unknown_levels_(BuildCounter()
+                          .Name("regserve_unknown_levels_total")
+                          .Help("Levels of a categorical feature the model "
+                                "does not know, in refused calls, by model "
+                                "and feature.")
+                          .Register(*registry_)),
       predictions_(std::make_shared<ShardedHistogramFamily>(
           "regserve_prediction_value",
           "Predicted values; buckets span the training target's range.")),
@@ -136,10 +142,15 @@ CallMetrics ServerMetrics::ForMethod(absl::string_view service,
 absl::StatusOr<std::shared_ptr<const ModelMetrics>> ServerMetrics::ForModel(
     const model::LinearModel& model) {
   std::vector<prometheus::Counter*> out_of_domain;
+  std::vector<prometheus::Counter*> unknown_levels;
   try {
     for (const std::string& feature : model.feature_names()) {
       out_of_domain.push_back(
           &out_of_domain_.Add({{"model", model.name()}, {"feature", feature}}));
+    }
+    for (const model::Factor& factor : model.inputs().factors()) {
+      unknown_levels.push_back(&unknown_levels_.Add(
+          {{"model", model.name()}, {"feature", factor.name}}));
     }
   } catch (const std::exception& e) {
     return absl::InternalError(
@@ -151,7 +162,8 @@ absl::StatusOr<std::shared_ptr<const ModelMetrics>> ServerMetrics::ForModel(
       ModelMetrics::PredictionBuckets(model.params().target_domain));
   if (!series.ok()) return series.status();
   return std::make_shared<const ModelMetrics>(model, *std::move(series),
-                                              std::move(out_of_domain));
+                                              std::move(out_of_domain),
+                                              std::move(unknown_levels));
 }
 
 std::vector<std::weak_ptr<prometheus::Collectable>>

@@ -29,7 +29,8 @@ namespace regserve::server::metrics {
 // grpc_server_msg_received_total, grpc_server_msg_sent_total.
 // regserve_: rows_predicted_total, batch_rows, calls_in_flight,
 // model_loaded, model_loads_total, out_of_domain_inputs_total,
-// prediction_value, build_info. Process metrics come from ProcessCollector.
+// unknown_levels_total, prediction_value, build_info. Process metrics come from
+// ProcessCollector.
 class ServerMetrics {
  public:
   ServerMetrics();
@@ -71,6 +72,7 @@ class ServerMetrics {
   prometheus::Family<prometheus::Gauge>& loaded_;
   prometheus::Family<prometheus::Counter>& loads_;
   prometheus::Family<prometheus::Counter>& out_of_domain_;
+  prometheus::Family<prometheus::Counter>& unknown_levels_;
   std::shared_ptr<ShardedHistogramFamily> predictions_;
   prometheus::Gauge* in_flight_;
   ShardedHistogram* batch_rows_;

@@ -28,15 +28,6 @@ absl::StatusOr<std::shared_ptr<const ServedModel>> LoadVersion(
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", loaded.status().message()));
   }
-  // Categorical inputs need the request fields that carry them (issue 17's
-  // API half); until then such a model is refused by name, never served
-  // with its indicator terms taken for numeric features.
-  if (!loaded->params().factors.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path, ": model has categorical features (",
-                     loaded->params().factors.front().name,
-                     ", ...), which this server cannot take in requests yet"));
-  }
   std::shared_ptr<const metrics::ModelMetrics> handles;
   if (metrics != nullptr) {
     auto made = metrics->ForModel(*loaded);

@@ -8,13 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/echo.h"
+#include "server/serving/feature_errors.h"
 
 namespace regserve::server {
 namespace {
-
-std::string Prefix(absl::string_view where) {
-  return where.empty() ? "" : absl::StrCat(where, ": ");
-}
 
 // Names of the features not marked in `seen`, in model order.
 std::vector<std::string> Missing(const model::LinearModel& model,
@@ -26,33 +23,19 @@ std::vector<std::string> Missing(const model::LinearModel& model,
   return missing;
 }
 
-absl::Status NameError(absl::string_view where,
-                       const std::vector<std::string>& missing,
-                       std::vector<std::string> unknown) {
-  std::sort(unknown.begin(), unknown.end());
-  std::vector<std::string> parts;
-  if (!missing.empty()) {
-    parts.push_back(
-        absl::StrCat("missing features [", common::EchoList(missing), "]"));
+// The inputs not marked in `seen`, in input order.
+std::vector<std::string> MissingInputs(const model::InputEncoding& inputs,
+                                       absl::Span<const bool> seen) {
+  std::vector<std::string> missing;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    if (!seen[i]) missing.push_back(inputs.input_names()[i]);
   }
-  if (!unknown.empty()) {
-    parts.push_back(
-        absl::StrCat("unknown features [", common::EchoList(unknown), "]"));
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat(Prefix(where), absl::StrJoin(parts, "; ")));
+  return missing;
 }
 
-absl::Status NotFinite(absl::string_view where, absl::string_view feature,
-                       double value) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(Prefix(where), "feature ", common::Echo(feature),
-                   " is not a finite number (", value, ")"));
-}
-
-}  // namespace
-
-absl::Status MapNamedFeatures(
+// The numeric-only path (no factor in the model, no categorical feature
+// sent): every name is a term.
+absl::Status MapNumericFeatures(
     const model::LinearModel& model,
     const google::protobuf::Map<std::string, double>& features,
     absl::string_view where, absl::Span<double> row) {
@@ -75,59 +58,51 @@ absl::Status MapNamedFeatures(
   return NameError(where, Missing(model, seen), std::move(unknown));
 }
 
-absl::StatusOr<TableLayout> MapTableColumns(const model::LinearModel& model,
-                                            const regserve::v1::Table& table) {
-  const int cols = table.columns_size();
-  if (cols == 0) {
-    return absl::InvalidArgumentError("table.columns is empty");
+}  // namespace
+
+absl::Status MapNamedFeatures(
+    const model::LinearModel& model,
+    const google::protobuf::Map<std::string, double>& features,
+    const google::protobuf::Map<std::string, std::string>& categorical,
+    absl::string_view where, absl::Span<double> row,
+    const metrics::ModelMetrics* metrics) {
+  if (categorical.empty() && !model.inputs().has_factors()) {
+    return MapNumericFeatures(model, features, where, row);
   }
-  if (table.values_size() % cols != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("table.values has ", table.values_size(),
-                     " values, not a multiple of its ", cols, " columns"));
-  }
-  TableLayout layout;
-  layout.rows = table.values_size() / cols;
-  layout.in_model_order = cols == model.num_features();
-  absl::InlinedVector<bool, 32> seen(model.num_features(), false);
+  const model::InputEncoding& inputs = model.inputs();
+  absl::InlinedVector<bool, 32> seen(inputs.input_names().size(), false);
   std::vector<std::string> unknown;
-  for (int c = 0; c < cols; ++c) {
-    const std::string& name = table.columns(c);
-    std::optional<int> j = model.FeatureIndex(name);
-    if (!j) {
+  for (const auto& [name, value] : features) {
+    const model::InputRef* ref = inputs.Find(name);
+    if (ref == nullptr) {
       unknown.push_back(name);
       continue;
     }
-    if (seen[*j]) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("table.columns: duplicate column ", common::Echo(name)));
+    if (ref->categorical)
+      return WrongKind(where, "features", name, true, "categorical_features");
+    if (!std::isfinite(value)) return NotFinite(where, name, value);
+    seen[ref->input] = true;
+    row[ref->index] = value;
+  }
+  for (const auto& [name, level] : categorical) {
+    const model::InputRef* ref = inputs.Find(name);
+    if (ref == nullptr) {
+      unknown.push_back(name);
+      continue;
     }
-    seen[*j] = true;
-    layout.column_to_feature.push_back(*j);
-    layout.in_model_order &= *j == c;
-  }
-  const std::vector<std::string> missing = Missing(model, seen);
-  if (!missing.empty() || !unknown.empty()) {
-    return NameError("table.columns", missing, std::move(unknown));
-  }
-  // Scanning all values first is cheap (memory speed) and keeps the error
-  // precise: the first bad cell is reported by row and feature.
-  const double* values = table.values().data();
-  for (int64_t i = 0; i < table.values_size(); ++i) {
-    if (!std::isfinite(values[i])) {
-      const std::string& feature = table.columns(static_cast<int>(i % cols));
-      return NotFinite(absl::StrCat("table row ", i / cols), feature,
-                       values[i]);
+    if (!ref->categorical) {
+      return WrongKind(where, "categorical_features", name, false, "features");
     }
+    std::optional<int> term = inputs.LevelTerm(ref->index, level);
+    if (!term) return UnknownLevel(model, ref->index, where, level, metrics);
+    seen[ref->input] = true;
+    inputs.SetIndicators(ref->index, *term, row);
   }
-  return layout;
-}
-
-void GatherTableRow(const regserve::v1::Table& table, const TableLayout& layout,
-                    int64_t r, absl::Span<double> row) {
-  const int cols = table.columns_size();
-  const double* src = table.values().data() + r * cols;
-  for (int c = 0; c < cols; ++c) row[layout.column_to_feature[c]] = src[c];
+  if (unknown.empty() &&
+      std::find(seen.begin(), seen.end(), false) == seen.end()) {
+    return absl::OkStatus();
+  }
+  return NameError(where, MissingInputs(inputs, seen), std::move(unknown));
 }
 
 }  // namespace regserve::server

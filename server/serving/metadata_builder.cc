@@ -1,5 +1,7 @@
 #include "server/serving/metadata_builder.h"
 
+#include <string>
+
 namespace regserve::server {
 namespace {
 
@@ -26,6 +28,45 @@ void FillFit(const regserve::model::v1::LinearModel& a,
   fit->set_cv_r_squared(a.cross_validation().r_squared());
 }
 
+// Every input with its kind (and levels), and every term with its
+// coefficient.
+void FillInputsAndTerms(const model::LinearModel& model,
+                        regserve::v1::GetModelMetadataResponse* response) {
+  const model::InputEncoding& inputs = model.inputs();
+  const auto observations = static_cast<double>(response->fit().observations());
+  std::vector<std::string> term_feature = model.feature_names();
+  std::vector<std::string> term_level(term_feature.size());
+  for (const std::string& name : inputs.input_names()) {
+    const model::InputRef* ref = inputs.Find(name);
+    auto* input = response->add_inputs();
+    input->set_name(name);
+    if (!ref->categorical) {
+      input->set_kind(regserve::v1::FEATURE_KIND_NUMERIC);
+      continue;
+    }
+    input->set_kind(regserve::v1::FEATURE_KIND_CATEGORICAL);
+    const model::Factor& factor = inputs.factors()[ref->index];
+    for (size_t l = 0; l < factor.levels.size(); ++l) {
+      auto* level = input->add_levels();
+      level->set_name(factor.levels[l]);
+      level->set_training_count(factor.counts[l]);
+      if (observations > 0) {
+        level->set_training_frequency(factor.counts[l] / observations);
+      }
+      if (l == 0) continue;
+      term_feature[factor.term_indices[l - 1]] = name;
+      term_level[factor.term_indices[l - 1]] = factor.levels[l];
+    }
+  }
+  for (int t = 0; t < model.num_features(); ++t) {
+    auto* term = response->add_terms();
+    term->set_name(model.feature_names()[t]);
+    term->set_coefficient(model.params().coefficients[t]);
+    term->set_feature(term_feature[t]);
+    term->set_level(term_level[t]);
+  }
+}
+
 }  // namespace
 
 void FillMetadata(const ServedModel& served,
@@ -34,15 +75,18 @@ void FillMetadata(const ServedModel& served,
   const regserve::model::v1::LinearModel& a = served.artifact;
   response->mutable_model_spec()->set_name(a.name());
   response->mutable_model_spec()->set_version(a.version());
-  *response->mutable_feature_names() = a.feature_names();
   response->set_target_name(a.target_name());
   response->set_model_type(a.model_type());
   response->set_intercept(a.intercept());
-  *response->mutable_coefficients() = a.coefficients();
   FillFit(a, response->mutable_fit());
-  for (const auto& d : a.training_domain().features()) {
-    FillDomain(d, response->add_feature_domains());
+  // The numeric features only, paired one to one, as clients rely on.
+  for (int t : served.model.inputs().numeric_terms()) {
+    response->add_feature_names(a.feature_names(t));
+    response->add_coefficients(a.coefficients(t));
+    FillDomain(a.training_domain().features(t),
+               response->add_feature_domains());
   }
+  FillInputsAndTerms(served.model, response);
   FillDomain(a.training_domain().target(), response->mutable_target_domain());
   for (int64_t v : loaded_versions) response->add_loaded_versions(v);
   *response->mutable_created_time() = a.created_time();

@@ -1,6 +1,7 @@
 #include "server/serving/predictor.h"
 
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include "absl/container/inlined_vector.h"
@@ -10,6 +11,7 @@
 #include "server/serving/finite_result.h"
 #include "server/serving/metadata_builder.h"
 #include "server/serving/request_validation.h"
+#include "server/serving/table_mapper.h"
 
 namespace regserve::server {
 namespace {
@@ -32,6 +34,20 @@ absl::Status CheckInterval(const model::LinearModel& model,
   return CheckFiniteResult(model, row, where,
                            "the prediction interval's upper bound",
                            interval.upper);
+}
+
+// Per input feature: a numeric feature's term contribution, or the sum
+// over a categorical feature's indicator terms.
+void SetContributions(const model::LinearModel& model,
+                      absl::Span<const double> per_term,
+                      regserve::v1::PredictResponse* response) {
+  auto& out = *response->mutable_contributions();
+  const model::InputEncoding& inputs = model.inputs();
+  Row per_input(inputs.input_names().size());
+  inputs.SumByInput(per_term, absl::MakeSpan(per_input));
+  for (size_t i = 0; i < per_input.size(); ++i) {
+    out[inputs.input_names()[i]] = per_input[i];
+  }
 }
 
 void SetInterval(const model::Interval& in, regserve::v1::Interval* out) {
@@ -58,8 +74,9 @@ absl::Status Predictor::Predict(const regserve::v1::PredictRequest& request,
                                   request.model_spec().version_label()));
   const model::LinearModel& model = served->model;
   Row row(model.num_features());
-  RETURN_IF_ERROR(
-      MapNamedFeatures(model, request.features(), "", absl::MakeSpan(row)));
+  RETURN_IF_ERROR(MapNamedFeatures(model, request.features(),
+                                   request.categorical_features(), "",
+                                   absl::MakeSpan(row), served->metrics.get()));
 
   // Everything is computed and checked finite before anything is answered
   // or recorded.
@@ -89,10 +106,7 @@ absl::Status Predictor::Predict(const regserve::v1::PredictRequest& request,
     SetInterval(interval, response->mutable_interval());
   }
   if (request.explain()) {
-    auto& out = *response->mutable_contributions();
-    for (int j = 0; j < model.num_features(); ++j) {
-      out[model.feature_names()[j]] = contributions[j];
-    }
+    SetContributions(model, contributions, response);
     response->set_baseline(model.Baseline());
   }
   if (served->metrics) served->metrics->RecordRow(row, prediction);
@@ -128,8 +142,10 @@ absl::Status Predictor::PredictRows(
   response->mutable_predictions()->Reserve(request.rows_size());
   for (int r = 0; r < request.rows_size(); ++r) {
     const std::string where = absl::StrCat("rows[", r, "]");
-    RETURN_IF_ERROR(MapNamedFeatures(model, request.rows(r).features(), where,
-                                     absl::MakeSpan(row)));
+    RETURN_IF_ERROR(MapNamedFeatures(model, request.rows(r).features(),
+                                     request.rows(r).categorical_features(),
+                                     where, absl::MakeSpan(row),
+                                     served.metrics.get()));
     const double prediction = model.Predict(row);
     RETURN_IF_ERROR(
         CheckFiniteResult(model, row, where, "the prediction", prediction));
@@ -144,8 +160,9 @@ absl::Status Predictor::PredictRows(
   // no rows.
   if (served.metrics) {
     for (int r = 0; r < request.rows_size(); ++r) {
-      (void)MapNamedFeatures(model, request.rows(r).features(), "",
-                             absl::MakeSpan(row));
+      (void)MapNamedFeatures(model, request.rows(r).features(),
+                             request.rows(r).categorical_features(), "",
+                             absl::MakeSpan(row), nullptr);
       served.metrics->RecordRow(row, response->predictions(r));
     }
   }
@@ -157,12 +174,23 @@ absl::Status Predictor::PredictTable(
     regserve::v1::BatchPredictResponse* response) const {
   const model::LinearModel& model = served.model;
   const regserve::v1::Table& table = request.table();
-  ASSIGN_OR_RETURN(TableLayout layout, MapTableColumns(model, table));
-  const int cols = table.columns_size();
+  ASSIGN_OR_RETURN(TableLayout layout,
+                   MapTableColumns(model, table, served.metrics.get()));
   // Eigen works in place over the request's packed values and writes
-  // straight into the response's packed predictions: no copies.
-  Eigen::Map<const model::RowMajorMatrix> x(table.values().data(), layout.rows,
-                                            cols);
+  // straight into the response's packed predictions: no copies. A model
+  // with categorical features needs its indicator terms: one copy.
+  model::RowMajorMatrix terms;
+  if (model.inputs().has_factors()) {
+    terms = TermMatrix(model, table, layout);
+    layout.column_to_feature.resize(model.num_features());
+    std::iota(layout.column_to_feature.begin(), layout.column_to_feature.end(),
+              0);
+    layout.in_model_order = true;
+  }
+  const int cols = static_cast<int>(layout.column_to_feature.size());
+  Eigen::Map<const model::RowMajorMatrix> x(
+      terms.size() > 0 ? terms.data() : table.values().data(), layout.rows,
+      cols);
   response->mutable_predictions()->Resize(static_cast<int>(layout.rows), 0.0);
   Eigen::Map<Eigen::VectorXd> out(
       response->mutable_predictions()->mutable_data(), layout.rows);
@@ -174,7 +202,7 @@ absl::Status Predictor::PredictTable(
   Row row(model.num_features());
   if (!out.allFinite()) {
     for (int64_t r = 0; r < layout.rows; ++r) {
-      GatherTableRow(table, layout, r, absl::MakeSpan(row));
+      GatherRow(x, layout.column_to_feature, r, absl::MakeSpan(row));
       RETURN_IF_ERROR(CheckFiniteResult(
           model, row, absl::StrCat("table row ", r), "the prediction", out[r]));
     }
@@ -182,7 +210,7 @@ absl::Status Predictor::PredictTable(
   if (request.interval_level() > 0) {
     response->mutable_intervals()->Reserve(static_cast<int>(layout.rows));
     for (int64_t r = 0; r < layout.rows; ++r) {
-      GatherTableRow(table, layout, r, absl::MakeSpan(row));
+      GatherRow(x, layout.column_to_feature, r, absl::MakeSpan(row));
       const model::Interval interval =
           model.PredictionInterval(row, request.interval_level());
       if (!std::isfinite(interval.lower) || !std::isfinite(interval.upper)) {
@@ -196,6 +224,19 @@ absl::Status Predictor::PredictTable(
     served.metrics->RecordTable(x, layout.column_to_feature, out);
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> Predictor::CategoricalFeatureNames(
+    const regserve::v1::ModelSpec& spec) const {
+  std::vector<std::string> names;
+  const auto snapshot = registry_->Current();
+  auto served =
+      snapshot->Find(spec.name(), spec.version(), spec.version_label());
+  if (!served.ok()) return names;
+  for (const model::Factor& f : (*served)->model.inputs().factors()) {
+    names.push_back(f.name);
+  }
+  return names;
 }
 
 absl::Status Predictor::GetModelMetadata(

@@ -5,6 +5,8 @@
 #define REGSERVE_SERVER_SERVING_PREDICTOR_H_
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "regserve/v1/prediction_service.pb.h"
@@ -31,6 +33,10 @@ class Predictor {
   absl::Status GetModelMetadata(
       const regserve::v1::GetModelMetadataRequest& request,
       regserve::v1::GetModelMetadataResponse* response) const;
+  // Names of the categorical features of the model `spec` selects; empty
+  // if it has none or does not exist (the call itself then says so).
+  std::vector<std::string> CategoricalFeatureNames(
+      const regserve::v1::ModelSpec& spec) const;
 
  private:
   absl::Status PredictRows(const ServedModel& served,

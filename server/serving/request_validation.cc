@@ -23,8 +23,11 @@ absl::Status ValidateIntervalLevel(double level) {
 absl::Status ValidateBatchShape(const regserve::v1::BatchPredictRequest& req,
                                 int64_t max_rows) {
   const bool has_rows = req.rows_size() > 0;
-  const bool has_table = req.has_table() && (req.table().columns_size() > 0 ||
-                                             req.table().values_size() > 0);
+  const regserve::v1::Table& table = req.table();
+  const bool has_table =
+      req.has_table() && (table.columns_size() > 0 || table.values_size() > 0 ||
+                          table.categorical_columns_size() > 0 ||
+                          table.categorical_values_size() > 0);
   if (has_rows && has_table) {
     return absl::InvalidArgumentError("set either rows or table, not both");
   }
@@ -32,10 +35,13 @@ absl::Status ValidateBatchShape(const regserve::v1::BatchPredictRequest& req,
     return absl::InvalidArgumentError("empty batch: no rows and no table");
   }
   int64_t rows = req.rows_size();
-  if (has_table && req.table().columns_size() > 0) {
-    rows = req.table().values_size() / req.table().columns_size();
+  if (has_table && table.columns_size() > 0) {
+    rows = table.values_size() / table.columns_size();
+  } else if (has_table && table.categorical_columns_size() > 0) {
+    rows = table.categorical_values_size() / table.categorical_columns_size();
   }
-  if (has_table && rows == 0 && req.table().values_size() == 0) {
+  if (has_table && rows == 0 && table.values_size() == 0 &&
+      table.categorical_values_size() == 0) {
     return absl::InvalidArgumentError("empty batch: table.values is empty");
   }
   if (rows > max_rows) {

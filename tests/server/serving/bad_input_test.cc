@@ -83,7 +83,8 @@ std::vector<BadCase> Cases() {
   };
   predict("unknown model",
           Seed([](auto& r) { r.mutable_model_spec()->set_name("houses"); }),
-          C::NOT_FOUND, {"model 'houses' is not loaded", "[boston_housing]"});
+          C::NOT_FOUND,
+          {"model 'houses' is not loaded", "[boston_housing, iris]"});
   predict("unknown version",
           Seed([](auto& r) { r.mutable_model_spec()->set_version(7); }),
           C::NOT_FOUND, {"version 7 of model 'boston_housing'", "[1]"});

@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "model/linear_fit.h"
+#include "server/serving/table_mapper.h"
 #include "tests/test_util.h"
 
 namespace regserve::server {
@@ -41,7 +42,9 @@ class FeatureMapperTest : public ::testing::Test {
 
 TEST_F(FeatureMapperTest, MapsNamesToModelOrder) {
   std::vector<double> row(13);
-  ASSERT_TRUE(MapNamedFeatures(*model_, Row1(), "", absl::MakeSpan(row)).ok());
+  ASSERT_TRUE(
+      MapNamedFeatures(*model_, Row1(), {}, "", absl::MakeSpan(row), nullptr)
+          .ok());
   EXPECT_EQ(row, testing::BostonRow1());
 }
 
@@ -52,8 +55,8 @@ TEST_F(FeatureMapperTest, ListsEveryMissingAndUnknownName) {
   features["ROOMS"] = 6;
   features["AAA"] = 1;
   std::vector<double> row(13);
-  absl::Status s =
-      MapNamedFeatures(*model_, features, "rows[4]", absl::MakeSpan(row));
+  absl::Status s = MapNamedFeatures(*model_, features, {}, "rows[4]",
+                                    absl::MakeSpan(row), nullptr);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message(),
             "rows[4]: missing features [RM, LSTAT]; unknown features [AAA, "
@@ -64,7 +67,8 @@ TEST_F(FeatureMapperTest, NamesNonFiniteFeature) {
   auto features = Row1();
   features["NOX"] = std::nan("");
   std::vector<double> row(13);
-  absl::Status s = MapNamedFeatures(*model_, features, "", absl::MakeSpan(row));
+  absl::Status s =
+      MapNamedFeatures(*model_, features, {}, "", absl::MakeSpan(row), nullptr);
   EXPECT_THAT(s.message(), HasSubstr("feature NOX is not a finite number"));
 }
 
@@ -80,7 +84,9 @@ TEST_F(FeatureMapperTest, TableInModelOrderAndPermuted) {
   EXPECT_FALSE(permuted->in_model_order);
   EXPECT_EQ(permuted->column_to_feature[0], 12);
   std::vector<double> row(13);
-  GatherTableRow(Table(names, 3), *permuted, 1, absl::MakeSpan(row));
+  const auto table = Table(names, 3);
+  Eigen::Map<const model::RowMajorMatrix> x(table.values().data(), 3, 13);
+  GatherRow(x, permuted->column_to_feature, 1, absl::MakeSpan(row));
   EXPECT_EQ(row[12], 13);  // row 1, column 0 (LSTAT) holds value 13
   EXPECT_EQ(row[0], 25);
 }

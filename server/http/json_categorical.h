@@ -1,0 +1,28 @@
+// The flat JSON object REST callers send, `{"features": {"RM": 6.5,
+// "ocean_proximity": "NEAR BAY"}}`, read by the model's feature kinds:
+// a JSON string under a categorical feature's name is that feature's level
+// (moved to categorical_features); numeric features keep protobuf's JSON
+// mapping (numbers, and numeric strings); a categorical feature sent as a
+// JSON number stays where it is, so the Predictor refuses it by name.
+#ifndef REGSERVE_SERVER_HTTP_JSON_CATEGORICAL_H_
+#define REGSERVE_SERVER_HTTP_JSON_CATEGORICAL_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace regserve::server::http {
+
+// `body` with the string values of its `features` objects (the request's,
+// and each of `rows[i]`) whose names are in `categorical` moved into the
+// sibling `categorical_features` object (created if absent). nullopt, for
+// `body` as it is, when it is not a JSON object (the real parse says why)
+// or when nothing moves.
+std::optional<std::string> MoveCategoricalFeatures(
+    absl::string_view body, const std::vector<std::string>& categorical);
+
+}  // namespace regserve::server::http
+
+#endif  // REGSERVE_SERVER_HTTP_JSON_CATEGORICAL_H_
