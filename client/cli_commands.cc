@@ -38,8 +38,10 @@ v1::ModelSpec ModelSpecOf(const CliOptions& options) {
   return spec;
 }
 
-// The features of a predict call, from --feature or --features_json.
-absl::StatusOr<FeatureMap> FeaturesOf(const CliOptions& options) {
+// The features of a predict call, from --feature or --features_json, read
+// by the kinds in `categorical`.
+absl::StatusOr<Features> FeaturesOf(const CliOptions& options,
+                                    const CategoricalNames& categorical) {
   const bool have_list = !options.features.empty();
   const bool have_json = !options.features_json.empty();
   if (have_list == have_json) {
@@ -47,9 +49,9 @@ absl::StatusOr<FeatureMap> FeaturesOf(const CliOptions& options) {
         "predict needs exactly one of --feature and --features_json");
   }
   if (have_json) {
-    return ParseFeaturesJson(options.features_json);
+    return ParseFeaturesJson(options.features_json, categorical);
   }
-  return ParseFeatureAssignments(options.features);
+  return ParseFeatureAssignments(options.features, categorical);
 }
 
 // Fetches the metadata of the selected model.
@@ -85,21 +87,42 @@ absl::Status WriteBatchOutput(const CliOptions& options,
   return absl::OkStatus();
 }
 
+// The categorical features of the selected model, from its metadata. A
+// model that cannot be described (not found, or the caller's key may not
+// ask) is read as numeric only: the Predict call then says what is wrong.
+CategoricalNames CategoricalFeaturesOf(const CliOptions& options,
+                                       PredictionService::Stub& stub) {
+  CategoricalNames names;
+  absl::StatusOr<v1::GetModelMetadataResponse> metadata =
+      FetchMetadata(options, stub);
+  if (!metadata.ok()) return names;
+  for (const v1::InputFeature& input : metadata->inputs()) {
+    if (input.kind() == v1::FEATURE_KIND_CATEGORICAL) {
+      names.insert(input.name());
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 absl::Status RunPredict(const CliOptions& options,
                         const std::shared_ptr<grpc::Channel>& channel,
                         std::ostream& out) {
-  ASSIGN_OR_RETURN(FeatureMap features, FeaturesOf(options));
+  auto stub = PredictionService::NewStub(channel);
+  ASSIGN_OR_RETURN(Features features,
+                   FeaturesOf(options, CategoricalFeaturesOf(options, *stub)));
   v1::PredictRequest request;
   *request.mutable_model_spec() = ModelSpecOf(options);
-  request.mutable_features()->insert(features.begin(), features.end());
+  request.mutable_features()->insert(features.numeric.begin(),
+                                     features.numeric.end());
+  request.mutable_categorical_features()->insert(features.categorical.begin(),
+                                                 features.categorical.end());
   request.set_interval_level(options.interval_level);
   request.set_explain(options.explain);
   v1::PredictResponse response;
   grpc::ClientContext context;
   SetDeadline(options, context);
-  auto stub = PredictionService::NewStub(channel);
   RETURN_IF_ERROR(FromGrpcStatus(stub->Predict(&context, request, &response)));
   PrintPrediction(response, options.interval_level, options.explain, out);
   return absl::OkStatus();
@@ -118,9 +141,7 @@ absl::Status RunBatch(const CliOptions& options,
   v1::BatchPredictRequest request;
   // Pin the version that described the features.
   *request.mutable_model_spec() = metadata.model_spec();
-  ASSIGN_OR_RETURN(*request.mutable_table(),
-                   BuildTable(data, {metadata.feature_names().begin(),
-                                     metadata.feature_names().end()}));
+  ASSIGN_OR_RETURN(*request.mutable_table(), BuildTable(data, metadata));
   request.set_interval_level(options.interval_level);
   v1::BatchPredictResponse response;
   grpc::ClientContext context;

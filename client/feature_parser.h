@@ -1,9 +1,11 @@
-// Turns the feature arguments of `regserve-cli predict` into a map from
-// feature name to value: NAME=VALUE assignments or a JSON object.
+// Turns the feature arguments of `regserve-cli predict` into the request's
+// numeric and categorical features: NAME=VALUE assignments or a JSON
+// object, read by the model's feature kinds.
 #ifndef REGSERVE_CLIENT_FEATURE_PARSER_H_
 #define REGSERVE_CLIENT_FEATURE_PARSER_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,19 +17,36 @@ namespace regserve::client {
 // Feature name to value, ordered by name.
 using FeatureMap = std::map<std::string, double>;
 
-// Parses one "NAME=VALUE" assignment into `features`. Whitespace around the
-// name and the value is ignored. Errors (InvalidArgument): no '=', an empty
-// name, a value that is not a finite number, a name already in `features`.
+// A predict call's features by kind.
+struct Features {
+  FeatureMap numeric;                              // name -> number
+  std::map<std::string, std::string> categorical;  // name -> level
+};
+
+// Names of the model's categorical features (GetModelMetadata's inputs of
+// kind categorical); empty for a model with numeric features only.
+using CategoricalNames = std::set<std::string>;
+
+// Parses one "NAME=VALUE" assignment into `features`: a level for a name
+// in `categorical`, else a number. Whitespace around the name and the
+// value is ignored. Errors (InvalidArgument): no '=', an empty name, a
+// numeric feature's value that is not a finite number, an empty level, a
+// name already given.
 absl::Status ParseFeatureAssignment(absl::string_view assignment,
-                                    FeatureMap& features);
+                                    const CategoricalNames& categorical,
+                                    Features& features);
 
 // Parses every assignment (see ParseFeatureAssignment); the first error wins.
-absl::StatusOr<FeatureMap> ParseFeatureAssignments(
-    const std::vector<std::string>& assignments);
+absl::StatusOr<Features> ParseFeatureAssignments(
+    const std::vector<std::string>& assignments,
+    const CategoricalNames& categorical = {});
 
-// Parses a JSON object such as {"CRIM": 0.00632, "ZN": 18} with protobuf's
-// JSON parser. Values must be finite numbers; errors are InvalidArgument.
-absl::StatusOr<FeatureMap> ParseFeaturesJson(absl::string_view json);
+// Parses a JSON object such as {"CRIM": 0.00632, "ocean": "NEAR BAY"} as
+// the JSON gateway reads `features`: numeric features take JSON numbers
+// (or numeric strings) that are finite; categorical features (names in
+// `categorical`) take JSON strings only. Errors are InvalidArgument.
+absl::StatusOr<Features> ParseFeaturesJson(
+    absl::string_view json, const CategoricalNames& categorical = {});
 
 }  // namespace regserve::client
 

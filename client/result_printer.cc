@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
@@ -64,6 +66,34 @@ void PrintFeatures(const v1::GetModelMetadataResponse& response,
   }
 }
 
+// Prints each categorical feature: its levels (the first the baseline),
+// their training frequencies and their terms' coefficients.
+void PrintCategorical(const v1::GetModelMetadataResponse& response,
+                      std::ostream& out) {
+  std::map<std::string, double> coefficient;  // "feature\0level" -> coef
+  for (const v1::Term& term : response.terms()) {
+    coefficient[absl::StrCat(term.feature(), "\0", term.level())] =
+        term.coefficient();
+  }
+  for (const v1::InputFeature& input : response.inputs()) {
+    if (input.kind() != v1::FEATURE_KIND_CATEGORICAL) continue;
+    out << "categorical feature " << input.name() << " (treatment contrasts):\n"
+        << absl::StrFormat("  %-20s  %16s  %10s\n", "level", "coefficient",
+                           "frequency");
+    for (int l = 0; l < input.levels_size(); ++l) {
+      const v1::Level& level = input.levels(l);
+      auto it =
+          coefficient.find(absl::StrCat(input.name(), "\0", level.name()));
+      const std::string coef =
+          l == 0 ? "(baseline)"
+                 : absl::StrFormat("%.10g",
+                                   it == coefficient.end() ? 0 : it->second);
+      out << absl::StrFormat("  %-20s  %16s  %10.4f\n", level.name(), coef,
+                             level.training_frequency());
+    }
+  }
+}
+
 // Prints the goodness of fit on the training data.
 void PrintFit(const v1::FitMetrics& fit, std::ostream& out) {
   out << "fit:\n"
@@ -113,6 +143,7 @@ void PrintMetadata(const v1::GetModelMetadataResponse& response,
   out << "data:      sha256 " << response.training_data_sha256() << "\n";
   out << "features:\n";
   PrintFeatures(response, out);
+  PrintCategorical(response, out);
   PrintFit(response.fit(), out);
 }
 

@@ -244,9 +244,12 @@ absl::StatusOr<FitResult> FitLinearRegression(const TrainingSet& set,
       set.y - ((set.x * p.coefficients).array() + p.intercept).matrix();
   const double rss = residuals.squaredNorm();
   const double tss = (set.y.array() - y_mean).square().sum();
-  // Effective parameters: trace of the hat matrix, k for OLS.
+  // Effective parameters: trace of the hat matrix for ridge; for OLS
+  // exactly k (R's df.residual), not the trace's rounding (143.99999999999994
+  // on iris).
   const Eigen::MatrixXd ztz = z.transpose() * z;
-  const double hat_trace = (a_inv * ztz).trace();
+  const double hat_trace =
+      options.ridge_lambda > 0 ? (a_inv * ztz).trace() : static_cast<double>(k);
   p.residual_df = nd - 1 - hat_trace;
   if (!(p.residual_df > 0)) {
     return absl::InvalidArgumentError("no residual degrees of freedom left");

@@ -39,6 +39,23 @@ check health 0 "SERVING" -- "${cli[@]}" health
 check batch 0 "30.00384338" -- "${cli[@]}" --input="$src/data/boston_housing.csv" batch
 lines=$("${cli[@]}" --input="$src/data/boston_housing.csv" batch | wc -l)
 [ "$lines" = 507 ] && echo "ok   batch rows" || { echo "FAIL batch rows: $lines"; failures=$((failures + 1)); }
+# The categorical model (models/iris): R's fitted values of iris rows 1
+# and 101 (lm(Sepal.Length ~ ., iris)), a level as NAME=VALUE and as a
+# JSON string, every row of data/iris.csv in a batch.
+iris=("${cli[@]}" --model=iris)
+check iris-predict 0 "6.971777514" -- "${iris[@]}" --feature \
+  "Sepal.Width=3.3,Petal.Length=6.0,Petal.Width=2.5,Species=virginica" predict
+check iris-interval 0 "[6.449631035, 7.493923994]" -- "${iris[@]}" \
+  --interval_level=0.9 --feature \
+  "Sepal.Width=3.3,Petal.Length=6.0,Petal.Width=2.5,Species=virginica" predict
+check iris-json 0 "5.004788019" -- "${iris[@]}" --features_json \
+  '{"Sepal.Width":3.5,"Petal.Length":1.4,"Petal.Width":0.2,"Species":"setosa"}' predict
+check iris-unknown-level 1 "unknown level arctica" -- "${iris[@]}" --feature \
+  "Sepal.Width=3.3,Petal.Length=6.0,Petal.Width=2.5,Species=arctica" predict
+check iris-metadata 0 "categorical feature Species" -- "${iris[@]}" metadata
+check iris-batch 0 "6.490778082" -- "${iris[@]}" --input="$src/data/iris.csv" batch
+lines=$("${iris[@]}" --input="$src/data/iris.csv" batch | wc -l)
+[ "$lines" = 151 ] && echo "ok   iris batch rows" || { echo "FAIL iris batch rows: $lines"; failures=$((failures + 1)); }
 check usage 2 "" -- "${cli[@]}" frobnicate
 echo "cli e2e: $failures failures"
 [ "$failures" = 0 ]
