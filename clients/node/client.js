@@ -96,15 +96,30 @@ class RegserveClient {
     });
   }
 
-  // Predicts one row given every feature by name. Resolves to
+  // Splits named features into numeric ones (numbers) and categorical ones
+  // (string levels): [features, categorical_features].
+  static split(named) {
+    const numeric = {};
+    const categorical = {};
+    for (const [name, value] of Object.entries(named)) {
+      if (typeof value === 'string') categorical[name] = value;
+      else numeric[name] = value;
+    }
+    return [numeric, categorical];
+  }
+
+  // Predicts one row given every feature by name: a number for a numeric
+  // feature, a string level for a categorical one. Resolves to
   // { prediction, model, version, interval, contributions, baseline };
   // interval is set when intervalLevel > 0, contributions and baseline when
   // explain is true.
   async predict(features, { intervalLevel = 0, explain = false, model = '',
     version = 0 } = {}) {
+    const [numeric, categorical] = RegserveClient.split(features);
     const r = await this.call('Predict', {
       model_spec: { name: model, version },
-      features,
+      features: numeric,
+      categorical_features: categorical,
       interval_level: intervalLevel,
       explain,
     });
@@ -128,28 +143,41 @@ class RegserveClient {
     };
   }
 
-  // Predicts rows given as objects of named features.
+  // Predicts rows given as objects of named features (string values are
+  // levels of categorical features).
   batchPredictRows(rows, { intervalLevel = 0, model = '', version = 0 } = {}) {
     return this.batch({
       model_spec: { name: model, version },
-      rows: rows.map((features) => ({ features })),
+      rows: rows.map((named) => {
+        const [features, categorical] = RegserveClient.split(named);
+        return { features, categorical_features: categorical };
+      }),
       interval_level: intervalLevel,
     });
   }
 
   // Predicts a dense table (the fast path): columns names each value of every
-  // row (an array of arrays), in any order.
+  // row (an array of arrays), in any order; a model with categorical
+  // features takes their levels as categoricalRows (one array per row) under
+  // categoricalColumns.
   batchPredictTable(columns, rows, { intervalLevel = 0, model = '',
-    version = 0 } = {}) {
-    rows.forEach((row, i) => {
-      if (row.length !== columns.length) {
+    version = 0, categoricalColumns = [], categoricalRows = [] } = {}) {
+    const check = (table, width, what) => table.forEach((row, i) => {
+      if (row.length !== width) {
         throw new RangeError(
-          `row ${i} has ${row.length} values for ${columns.length} columns`);
+          `${what} ${i} has ${row.length} values for ${width} columns`);
       }
     });
+    check(rows, columns.length, 'row');
+    check(categoricalRows, categoricalColumns.length, 'categorical row');
     return this.batch({
       model_spec: { name: model, version },
-      table: { columns, values: rows.flat() },
+      table: {
+        columns,
+        values: rows.flat(),
+        categorical_columns: categoricalColumns,
+        categorical_values: categoricalRows.flat(),
+      },
       interval_level: intervalLevel,
     });
   }

@@ -90,7 +90,24 @@ async function main() {
       console.log(`ListModels: ${s.name} [${versions}]${s.is_default ? ' (default)' : ''}`);
     }
 
+    // A model with a categorical feature: its level is a string (iris row
+    // 101; R's lm(Sepal.Length ~ ., iris) fits 6.971777514).
+    const iris = { 'Sepal.Width': 3.3, 'Petal.Length': 6.0,
+      'Petal.Width': 2.5, Species: 'virginica' };
+    p = await client.predict(iris, { model: 'iris' });
+    console.log(`Predict categorical: ${p.prediction.toFixed(8)} ` +
+      `(${p.model} version ${p.version})`);
+    b = await client.batchPredictTable(
+      ['Sepal.Width', 'Petal.Length', 'Petal.Width'],
+      [[3.5, 1.4, 0.2], [3.3, 6.0, 2.5]],
+      { model: 'iris', categoricalColumns: ['Species'],
+        categoricalRows: [['setosa'], ['virginica']] });
+    console.log(`BatchPredict categorical table: ${fmt(b.predictions)}`);
+
     // Errors reject with RegserveError carrying the gRPC status name.
+    ok = await expectError('unknown level', 'INVALID_ARGUMENT',
+      () => client.predict({ ...iris, Species: 'arctica' },
+        { model: 'iris' })) && ok;
     ok = await expectError('missing features', 'INVALID_ARGUMENT',
       () => client.predict({ CRIM: 0.00632 })) && ok;
     ok = await expectError('unknown model', 'NOT_FOUND',

@@ -90,7 +90,24 @@ def main():
             default = " (default)" if s.is_default else ""
             print(f"ListModels: {s.name} [{versions}]{default}")
 
+        # A model with a categorical feature: its level is a str (iris row
+        # 101; R's lm(Sepal.Length ~ ., iris) fits 6.971777514).
+        iris = {"Sepal.Width": 3.3, "Petal.Length": 6.0, "Petal.Width": 2.5,
+                "Species": "virginica"}
+        p = client.predict(iris, model="iris")
+        print(f"Predict categorical: {p.prediction:.8f} ({p.model} version "
+              f"{p.version})")
+        b = client.batch_predict_table(
+            ["Sepal.Width", "Petal.Length", "Petal.Width"],
+            [[3.5, 1.4, 0.2], [3.3, 6.0, 2.5]], model="iris",
+            categorical_columns=["Species"],
+            categorical_rows=[["setosa"], ["virginica"]])
+        print(f"BatchPredict categorical table: {fmt(b.predictions)}")
+
         # Errors arrive as RegserveError with the gRPC status name.
+        ok &= expect_error("unknown level", "INVALID_ARGUMENT",
+                           lambda: client.predict(dict(iris, Species="arctica"),
+                                                  model="iris"))
         ok &= expect_error("missing features", "INVALID_ARGUMENT",
                            lambda: client.predict({"CRIM": 0.00632}))
         ok &= expect_error("unknown model", "NOT_FOUND",

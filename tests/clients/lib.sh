@@ -120,6 +120,10 @@ check_example() {
   expect_line list-models "$out" "ListModels: boston_housing [1 AVAILABLE] (default)"
   expect_prefix invalid-argument "$out" \
     "INVALID_ARGUMENT (missing features): missing features [ZN, INDUS, CHAS,"
+  expect_line categorical "$out" "Predict categorical: 6.97177751 (iris version 1)"
+  expect_line categorical-table "$out" "BatchPredict categorical table: 5.00478802 6.97177751"
+  expect_line unknown-level "$out" \
+    "INVALID_ARGUMENT (unknown level): categorical feature Species has unknown level arctica; known levels [setosa, versicolor, virginica]"
   expect_prefix not-found "$out" "NOT_FOUND (unknown model): "
   if ! grep -q '^NOT_FOUND (unknown model): .*no_such_model' "$out"; then
     record not-found-names-model 1 "the NOT_FOUND message does not name no_such_model"

@@ -204,6 +204,34 @@ func run(target string, transport grpc.DialOption) error {
 		fmt.Printf("ListModels: %s [%s]%s\n", s.GetName(), strings.Join(versions, ", "), def)
 	}
 
+	// A model with a categorical feature: its level goes in
+	// CategoricalFeatures (iris row 101; R's lm(Sepal.Length ~ ., iris)
+	// fits 6.971777514).
+	iris := &regservev1.ModelSpec{Name: "iris"}
+	irisNumeric := map[string]float64{"Sepal.Width": 3.3, "Petal.Length": 6.0, "Petal.Width": 2.5}
+	ctx, cancel = call()
+	p, err = client.Predict(ctx, &regservev1.PredictRequest{ModelSpec: iris,
+		Features: irisNumeric, CategoricalFeatures: map[string]string{"Species": "virginica"}})
+	cancel()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Predict categorical: %.8f (%s version %d)\n", p.GetPrediction(),
+		p.GetModelSpec().GetName(), p.GetModelSpec().GetVersion())
+
+	ctx, cancel = call()
+	b, err = client.BatchPredict(ctx, &regservev1.BatchPredictRequest{ModelSpec: iris,
+		Table: &regservev1.Table{
+			Columns:            []string{"Sepal.Width", "Petal.Length", "Petal.Width"},
+			Values:             []float64{3.5, 1.4, 0.2, 3.3, 6.0, 2.5},
+			CategoricalColumns: []string{"Species"},
+			CategoricalValues:  []string{"setosa", "virginica"}}})
+	cancel()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("BatchPredict categorical table: %s\n", format(b.GetPredictions()))
+
 	// Errors come back as a *status.Status: its Code() and Message().
 	expectError := func(what string, want codes.Code, req *regservev1.PredictRequest) bool {
 		ctx, cancel := call()
@@ -217,8 +245,11 @@ func run(target string, transport grpc.DialOption) error {
 		fmt.Printf("%s (%s): %s\n", codeName(st.Code()), what, st.Message())
 		return st.Code() == want
 	}
-	ok := expectError("missing features", codes.InvalidArgument,
-		&regservev1.PredictRequest{Features: map[string]float64{"CRIM": 0.00632}})
+	ok := expectError("unknown level", codes.InvalidArgument, &regservev1.PredictRequest{
+		ModelSpec: iris, Features: irisNumeric,
+		CategoricalFeatures: map[string]string{"Species": "arctica"}})
+	ok = expectError("missing features", codes.InvalidArgument,
+		&regservev1.PredictRequest{Features: map[string]float64{"CRIM": 0.00632}}) && ok
 	ok = expectError("unknown model", codes.NotFound, &regservev1.PredictRequest{
 		ModelSpec: &regservev1.ModelSpec{Name: "no_such_model"}, Features: named(row1)}) && ok
 	if !ok {

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import grpc
 
@@ -222,16 +222,26 @@ class RegserveClient:
             raise RegserveError(e.code().name, e.details() or "") from None
 
     @staticmethod
+    def _split(features: Mapping[str, Union[float, str]]):
+        """Numeric features (numbers) and categorical ones (str levels)."""
+        numeric = {k: float(v) for k, v in features.items()
+                   if not isinstance(v, str)}
+        categorical = {k: v for k, v in features.items() if isinstance(v, str)}
+        return numeric, categorical
+
+    @staticmethod
     def _spec(model: str, version: int) -> pb.ModelSpec:
         return pb.ModelSpec(name=model, version=version)
 
-    def predict(self, features: Mapping[str, float], interval_level: float = 0,
-                explain: bool = False, model: str = "",
-                version: int = 0) -> Prediction:
-        """Predicts one row given every feature by name."""
+    def predict(self, features: Mapping[str, Union[float, str]],
+                interval_level: float = 0, explain: bool = False,
+                model: str = "", version: int = 0) -> Prediction:
+        """Predicts one row given every feature by name: a number for a
+        numeric feature, a str level for a categorical one."""
+        numeric, categorical = self._split(features)
         request = pb.PredictRequest(
             model_spec=self._spec(model, version),
-            features={k: float(v) for k, v in features.items()},
+            features=numeric, categorical_features=categorical,
             interval_level=interval_level, explain=explain)
         r = self._call(self._stub.Predict, request)
         return Prediction(
@@ -250,31 +260,48 @@ class RegserveClient:
             version=r.model_spec.version,
             intervals=[_interval(i) for i in r.intervals])
 
-    def batch_predict_rows(self, rows: Sequence[Mapping[str, float]],
+    def batch_predict_rows(self,
+                           rows: Sequence[Mapping[str, Union[float, str]]],
                            interval_level: float = 0, model: str = "",
                            version: int = 0) -> BatchPrediction:
-        """Predicts rows given as named features."""
+        """Predicts rows given as named features (str values are levels of
+        categorical features)."""
+        split = [self._split(row) for row in rows]
         return self._batch(pb.BatchPredictRequest(
             model_spec=self._spec(model, version),
-            rows=[pb.Row(features={k: float(v) for k, v in row.items()})
-                  for row in rows],
+            rows=[pb.Row(features=n, categorical_features=c)
+                  for n, c in split],
             interval_level=interval_level))
 
     def batch_predict_table(self, columns: Sequence[str],
                             rows: Sequence[Sequence[float]],
                             interval_level: float = 0, model: str = "",
-                            version: int = 0) -> BatchPrediction:
+                            version: int = 0,
+                            categorical_columns: Sequence[str] = (),
+                            categorical_rows: Sequence[Sequence[str]] = ()
+                            ) -> BatchPrediction:
         """Predicts a dense table (the fast path): ``columns`` names each
-        value of every row, in any order."""
+        value of every row, in any order; a model with categorical features
+        takes their levels as ``categorical_rows`` (one per row) under
+        ``categorical_columns``."""
         values: List[float] = []
         for i, row in enumerate(rows):
             if len(row) != len(columns):
                 raise ValueError(
                     f"row {i} has {len(row)} values for {len(columns)} columns")
             values.extend(float(v) for v in row)
+        levels: List[str] = []
+        for i, row in enumerate(categorical_rows):
+            if len(row) != len(categorical_columns):
+                raise ValueError(
+                    f"categorical row {i} has {len(row)} levels for "
+                    f"{len(categorical_columns)} columns")
+            levels.extend(str(v) for v in row)
         return self._batch(pb.BatchPredictRequest(
             model_spec=self._spec(model, version),
-            table=pb.Table(columns=list(columns), values=values),
+            table=pb.Table(columns=list(columns), values=values,
+                           categorical_columns=list(categorical_columns),
+                           categorical_values=levels),
             interval_level=interval_level))
 
     def metadata(self, model: str = "", version: int = 0) -> ModelMetadata:
