@@ -1,7 +1,9 @@
 // Bytes -> the HTTP/JSON gateway as the request body of
-// POST /v1/models/boston_housing[/versions/1]:predict and :batchPredict
-// (both, every input; the versioned path on odd-sized inputs), against the
-// shipped model. Every answer must be a known status with a JSON body.
+// POST /v1/models/{boston_housing,iris}[/versions/1]:predict and
+// :batchPredict (both, every input; the model and the versioned path chosen
+// by the input's size), against the shipped models (iris has a categorical
+// feature, so its bodies go through MoveCategoricalFeatures). Every answer
+// must be a known status with a JSON body.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -38,9 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const regserve::server::http::JsonGateway& gateway =
       regserve::fuzz::Env().gateway;
   absl::string_view body(reinterpret_cast<const char*>(data), size);
-  const absl::string_view model = size % 2 == 0
-                                      ? "/v1/models/boston_housing"
-                                      : "/v1/models/boston_housing/versions/1";
+  const std::string model =
+      std::string(size % 4 < 2 ? "/v1/models/boston_housing"
+                               : "/v1/models/iris") +
+      (size % 2 == 0 ? "" : "/versions/1");
   const std::string predict = std::string(model) + ":predict";
   const std::string batch = std::string(model) + ":batchPredict";
   Check(gateway.Handle("POST", predict, body));

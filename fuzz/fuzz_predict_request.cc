@@ -1,7 +1,8 @@
 // Bytes -> regserve.v1.PredictRequest and BatchPredictRequest (binary
 // protobuf, as gRPC delivers them) -> the real Predictor against the shipped
-// boston_housing model: request validation, feature mapping (named rows and
-// tables), prediction, intervals, contributions and the drift metrics.
+// models (boston_housing, numeric; iris, with a categorical feature):
+// request validation, feature mapping (named rows and tables, levels),
+// prediction, intervals, contributions and the drift metrics.
 #include <cstddef>
 #include <cstdint>
 
@@ -13,6 +14,10 @@ namespace {
 
 namespace v1 = ::regserve::v1;
 
+bool ShippedModel(const v1::ModelSpec& spec) {
+  return spec.name() == "boston_housing" || spec.name() == "iris";
+}
+
 void FuzzPredict(const regserve::server::Predictor& predictor,
                  const uint8_t* data, size_t size) {
   v1::PredictRequest request;
@@ -20,12 +25,15 @@ void FuzzPredict(const regserve::server::Predictor& predictor,
   v1::PredictResponse response;
   if (!predictor.Predict(request, &response).ok()) return;
   // A success answers with the model it used, an interval when asked for
-  // one and a contribution per feature when asked to explain.
-  FUZZ_CHECK(response.model_spec().name() == "boston_housing");
+  // one and a contribution per input feature (each sent exactly once) when
+  // asked to explain.
+  FUZZ_CHECK(ShippedModel(response.model_spec()));
   FUZZ_CHECK(response.model_spec().version() >= 1);
   FUZZ_CHECK(response.has_interval() == (request.interval_level() > 0));
   FUZZ_CHECK(response.contributions_size() ==
-             (request.explain() ? request.features_size() : 0));
+             (request.explain() ? request.features_size() +
+                                      request.categorical_features_size()
+                                : 0));
 }
 
 void FuzzBatchPredict(const regserve::server::Predictor& predictor,
@@ -35,15 +43,17 @@ void FuzzBatchPredict(const regserve::server::Predictor& predictor,
   v1::BatchPredictResponse response;
   if (!predictor.BatchPredict(request, &response).ok()) return;
   // One prediction per row (and one interval per row when asked for).
-  const int64_t rows = request.rows_size() > 0
-                           ? request.rows_size()
-                           : request.table().values_size() /
-                                 request.table().columns_size();
+  const v1::Table& table = request.table();
+  const int64_t rows =
+      request.rows_size() > 0 ? request.rows_size()
+      : table.columns_size() > 0
+          ? table.values_size() / table.columns_size()
+          : table.categorical_values_size() / table.categorical_columns_size();
   FUZZ_CHECK(rows > 0);
   FUZZ_CHECK(response.predictions_size() == rows);
   FUZZ_CHECK(response.intervals_size() ==
              (request.interval_level() > 0 ? rows : 0));
-  FUZZ_CHECK(response.model_spec().name() == "boston_housing");
+  FUZZ_CHECK(ShippedModel(response.model_spec()));
 }
 
 }  // namespace

@@ -44,6 +44,12 @@ encode BatchPredictRequest "$P/batch_table_permuted" <<<'table { columns: ["LSTA
 encode BatchPredictRequest "$P/batch_table_ragged" <<<"table { $COLS values: [1,2,3] }"
 encode BatchPredictRequest "$P/batch_rows" <<<"rows { $ROW1 } rows { $ROW2 } interval_level: 0.5"
 encode BatchPredictRequest "$P/batch_rows_and_table" <<<"rows { $ROW1 } table { $COLS $VALS }"
+IRIS='model_spec { name: "iris" } features { key: "Sepal.Width" value: 3.3 }
+features { key: "Petal.Length" value: 6 } features { key: "Petal.Width" value: 2.5 }'
+encode PredictRequest "$P/iris_predict" <<<"$IRIS categorical_features { key: \"Species\" value: \"virginica\" } explain: true"
+encode PredictRequest "$P/iris_unknown_level" <<<"$IRIS categorical_features { key: \"Species\" value: \"arctica\" }"
+encode BatchPredictRequest "$P/iris_table" <<<'model_spec { name: "iris" } table { columns: ["Petal.Width","Sepal.Width","Petal.Length"]
+ values: [0.2,3.5,1.4,2.5,3.3,6] categorical_columns: ["Species"] categorical_values: ["setosa","virginica"] } interval_level: 0.9'
 
 # --- fuzz_artifact_loader: model.json --------------------------------------
 A=$C/fuzz_artifact_loader
@@ -105,6 +111,17 @@ printf '{"table":{"columns":["CRIM","ZN","INDUS","CHAS","NOX","RM","AGE","DIS","
 printf '{"rows":[{"features":{%s}},{"features":{"ZN":1}}]}' "$F" >"$H/batch_rows.json"
 printf '{"features":{"CRIM":1e999}' >"$H/truncated.json"
 printf '[]' >"$H/array.json"
+# Iris bodies (a level in features), padded to a size the target sends to
+# the iris model (size % 4 == 2).
+iris_seed() {  # iris_seed FILE BODY
+  local body=$2
+  while [ $(( ${#body} % 4 )) != 2 ]; do body="$body "; done
+  printf '%s' "$body" >"$1"
+}
+IF='"Sepal.Width":3.3,"Petal.Length":6.0,"Petal.Width":2.5'
+iris_seed "$H/iris_predict.json" "{\"features\":{$IF,\"Species\":\"virginica\"},\"explain\":true}"
+iris_seed "$H/iris_number_level.json" "{\"features\":{$IF,\"Species\":2}}"
+iris_seed "$H/iris_rows.json" "{\"rows\":[{\"features\":{$IF,\"Species\":\"setosa\"}},{\"features\":{$IF},\"categoricalFeatures\":{\"Species\":\"x\"}}]}"
 
 # --- fuzz_http_framing: whole HTTP/1.1 connections ---------------------------
 W=$C/fuzz_http_framing
