@@ -177,7 +177,7 @@ absl::StatusOr<TrainingSet> SelectColumns(
     const bool forced = std::find(categorical.begin(), categorical.end(),
                                   name) != categorical.end();
     if (!data.IsText(*col) && !forced) {
-      columns.push_back(data.values.col(*col));
+      columns.emplace_back(data.values.col(*col));
       set.feature_names.push_back(name);
       continue;
     }

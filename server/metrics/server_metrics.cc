@@ -14,7 +14,6 @@ namespace {
 
 using prometheus::BuildCounter;
 using prometheus::BuildGauge;
-using prometheus::BuildHistogram;
 
 // Canonical code names as the grpc-ecosystem libraries print them.
 constexpr const char* kCodeNames[kStatusCodes] = {"OK",

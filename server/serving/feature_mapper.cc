@@ -78,8 +78,9 @@ absl::Status MapNamedFeatures(
       unknown.push_back(name);
       continue;
     }
-    if (ref->categorical)
+    if (ref->categorical) {
       return WrongKind(where, "features", name, true, "categorical_features");
+    }
     if (!std::isfinite(value)) return NotFinite(where, name, value);
     seen[ref->input] = true;
     row[ref->index] = value;

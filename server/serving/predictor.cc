@@ -128,8 +128,9 @@ absl::Status Predictor::BatchPredict(
   RETURN_IF_ERROR(request.rows_size() > 0
                       ? PredictRows(*served, request, response)
                       : PredictTable(*served, request, response));
-  if (batch_rows_ != nullptr)
+  if (batch_rows_ != nullptr) {
     batch_rows_->Observe(response->predictions_size());
+  }
   return absl::OkStatus();
 }
 
