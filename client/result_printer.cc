@@ -70,9 +70,9 @@ void PrintFeatures(const v1::GetModelMetadataResponse& response,
 // their training frequencies and their terms' coefficients.
 void PrintCategorical(const v1::GetModelMetadataResponse& response,
                       std::ostream& out) {
-  std::map<std::string, double> coefficient;  // "feature\0level" -> coef
+  std::map<std::pair<std::string, std::string>, double> coefficient;
   for (const v1::Term& term : response.terms()) {
-    coefficient[absl::StrCat(term.feature(), "\0", term.level())] =
+    coefficient[std::make_pair(term.feature(), term.level())] =
         term.coefficient();
   }
   for (const v1::InputFeature& input : response.inputs()) {
@@ -82,8 +82,7 @@ void PrintCategorical(const v1::GetModelMetadataResponse& response,
                            "frequency");
     for (int l = 0; l < input.levels_size(); ++l) {
       const v1::Level& level = input.levels(l);
-      auto it =
-          coefficient.find(absl::StrCat(input.name(), "\0", level.name()));
+      auto it = coefficient.find(std::make_pair(input.name(), level.name()));
       const std::string coef =
           l == 0 ? "(baseline)"
                  : absl::StrFormat("%.10g",

@@ -41,14 +41,26 @@ TrainingSet Subset(const TrainingSet& set,
 // The columns a fold is fitted on: all but the indicators of factor levels
 // absent from the fold's training rows (their column is all zeros there).
 // Such a level then predicts as the baseline, as with its coefficient
-// fixed at 0: the usual choice when a level is unseen in training.
+// fixed at 0: the usual choice when a level is unseen in training. When the
+// baseline level itself is absent, the indicators left would sum to the
+// intercept's column, so the first level present becomes the fold's
+// baseline (its indicator is dropped too).
 std::vector<Eigen::Index> FoldColumns(const TrainingSet& set,
                                       const std::vector<Eigen::Index>& train) {
   std::vector<bool> dropped(static_cast<size_t>(set.x.cols()), false);
   for (const Factor& factor : set.factors) {
+    int first_present = -1;
     for (int term : factor.term_indices) {
-      dropped[static_cast<size_t>(term)] =
-          set.x(train, term).cwiseAbs().maxCoeff() == 0;
+      const bool absent = set.x(train, term).cwiseAbs().maxCoeff() == 0;
+      dropped[static_cast<size_t>(term)] = absent;
+      if (!absent && first_present < 0) first_present = term;
+    }
+    Eigen::VectorXd in_some_level =
+        Eigen::VectorXd::Zero(static_cast<Eigen::Index>(train.size()));
+    for (int term : factor.term_indices) in_some_level += set.x(train, term);
+    const bool baseline_absent = in_some_level.minCoeff() > 0;
+    if (baseline_absent && first_present >= 0) {
+      dropped[static_cast<size_t>(first_present)] = true;
     }
   }
   std::vector<Eigen::Index> columns;

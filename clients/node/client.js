@@ -76,6 +76,8 @@ class RegserveClient {
     const tls = tlsChannel(options);
     this.stub = new regservev1.PredictionService(target,
       options.credentials ?? tls.credentials, tls.channelOptions);
+    // "model/version" -> Set of the names of its categorical features.
+    this.kinds = new Map();
   }
 
   close() {
@@ -96,16 +98,37 @@ class RegserveClient {
     });
   }
 
-  // Splits named features into numeric ones (numbers) and categorical ones
-  // (string levels): [features, categorical_features].
-  static split(named) {
-    const numeric = {};
-    const categorical = {};
-    for (const [name, value] of Object.entries(named)) {
-      if (typeof value === 'string') categorical[name] = value;
-      else numeric[name] = value;
+  // Names of the categorical features of a model (a Set), from its
+  // metadata, asked once per model and version this client calls. A model
+  // that cannot be described reads as numeric only: the call itself then
+  // says what is wrong.
+  async categorical(model, version) {
+    const key = `${model}/${version}`;
+    if (!this.kinds.has(key)) {
+      try {
+        const m = await this.metadata({ model, version });
+        this.kinds.set(key, new Set(m.inputs
+          .filter((i) => i.kind === 'FEATURE_KIND_CATEGORICAL')
+          .map((i) => i.name)));
+      } catch (e) {
+        if (!(e instanceof RegserveError)) throw e;
+        return new Set();
+      }
     }
-    return [numeric, categorical];
+    return this.kinds.get(key);
+  }
+
+  // Splits named features by the model's kinds (`categorical`, a Set):
+  // [features (numbers; numeric strings too), categorical_features (levels,
+  // a number written as the trainer names numeric levels)].
+  static split(named, categorical) {
+    const numeric = {};
+    const levels = {};
+    for (const [name, value] of Object.entries(named)) {
+      if (categorical.has(name)) levels[name] = String(value);
+      else numeric[name] = Number(value);
+    }
+    return [numeric, levels];
   }
 
   // Predicts one row given every feature by name: a number for a numeric
@@ -115,7 +138,8 @@ class RegserveClient {
   // explain is true.
   async predict(features, { intervalLevel = 0, explain = false, model = '',
     version = 0 } = {}) {
-    const [numeric, categorical] = RegserveClient.split(features);
+    const [numeric, categorical] = RegserveClient.split(features,
+      await this.categorical(model, version));
     const r = await this.call('Predict', {
       model_spec: { name: model, version },
       features: numeric,
@@ -145,11 +169,13 @@ class RegserveClient {
 
   // Predicts rows given as objects of named features (string values are
   // levels of categorical features).
-  batchPredictRows(rows, { intervalLevel = 0, model = '', version = 0 } = {}) {
+  async batchPredictRows(rows, { intervalLevel = 0, model = '',
+    version = 0 } = {}) {
+    const kinds = await this.categorical(model, version);
     return this.batch({
       model_spec: { name: model, version },
       rows: rows.map((named) => {
-        const [features, categorical] = RegserveClient.split(named);
+        const [features, categorical] = RegserveClient.split(named, kinds);
         return { features, categorical_features: categorical };
       }),
       interval_level: intervalLevel,
@@ -176,7 +202,7 @@ class RegserveClient {
         columns,
         values: rows.flat(),
         categorical_columns: categoricalColumns,
-        categorical_values: categoricalRows.flat(),
+        categorical_values: categoricalRows.flat().map(String),
       },
       interval_level: intervalLevel,
     });

@@ -97,6 +97,11 @@ async function main() {
     p = await client.predict(iris, { model: 'iris' });
     console.log(`Predict categorical: ${p.prediction.toFixed(8)} ` +
       `(${p.model} version ${p.version})`);
+    // Values as a CSV reader gives them, all strings: which are levels
+    // comes from the model's metadata, not from the values' type.
+    p = await client.predict(Object.fromEntries(Object.entries(iris)
+      .map(([k, v]) => [k, String(v)])), { model: 'iris' });
+    console.log(`Predict from strings: ${p.prediction.toFixed(8)}`);
     b = await client.batchPredictTable(
       ['Sepal.Width', 'Petal.Length', 'Petal.Width'],
       [[3.5, 1.4, 0.2], [3.3, 6.0, 2.5]],

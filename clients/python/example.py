@@ -97,6 +97,10 @@ def main():
         p = client.predict(iris, model="iris")
         print(f"Predict categorical: {p.prediction:.8f} ({p.model} version "
               f"{p.version})")
+        # Values as a CSV reader gives them, all strings: which are levels
+        # comes from the model's metadata, not from the values' type.
+        p = client.predict({k: str(v) for k, v in iris.items()}, model="iris")
+        print(f"Predict from strings: {p.prediction:.8f}")
         b = client.batch_predict_table(
             ["Sepal.Width", "Petal.Length", "Petal.Width"],
             [[3.5, 1.4, 0.2], [3.3, 6.0, 2.5]], model="iris",

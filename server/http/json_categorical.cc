@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+#include "common/echo.h"
+#include "common/status_macros.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -25,9 +28,12 @@ Struct* ObjectField(Struct* message, const std::string& name,
   return fields[json_name].mutable_struct_value();
 }
 
-// Moves the categorical string members of message["features"]; whether
-// any moved.
-bool MoveIn(Struct* message, const std::vector<std::string>& categorical) {
+// Moves the categorical string members of message["features"] (`path`
+// names it in errors); whether any moved. INVALID_ARGUMENT for a feature
+// that is also in the message's categorical_features.
+absl::StatusOr<bool> MoveIn(Struct* message,
+                            const std::vector<std::string>& categorical,
+                            absl::string_view path) {
   auto& fields = *message->mutable_fields();
   auto features = fields.find("features");
   if (features == fields.end() || !features->second.has_struct_value()) {
@@ -46,6 +52,11 @@ bool MoveIn(Struct* message, const std::vector<std::string>& categorical) {
   Struct* target =
       ObjectField(message, "categorical_features", "categoricalFeatures");
   for (const std::string& name : moving) {
+    if (target->fields().contains(name)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "request body: ", path, "features.", common::Echo(name),
+          " is given twice, in features and in categorical_features"));
+    }
     (*target->mutable_fields())[name] = members[name];
     members.erase(name);
   }
@@ -54,7 +65,7 @@ bool MoveIn(Struct* message, const std::vector<std::string>& categorical) {
 
 }  // namespace
 
-std::optional<std::string> MoveCategoricalFeatures(
+absl::StatusOr<std::optional<std::string>> MoveCategoricalFeatures(
     absl::string_view body, const std::vector<std::string>& categorical) {
   Value root;
   if (categorical.empty() ||
@@ -65,20 +76,43 @@ std::optional<std::string> MoveCategoricalFeatures(
     return std::nullopt;
   }
   Struct* request = root.mutable_struct_value();
-  bool moved = MoveIn(request, categorical);
+  ASSIGN_OR_RETURN(bool moved, MoveIn(request, categorical, ""));
   auto rows = request->mutable_fields()->find("rows");
   if (rows != request->mutable_fields()->end() &&
       rows->second.has_list_value()) {
-    for (Value& row : *rows->second.mutable_list_value()->mutable_values()) {
-      if (row.has_struct_value()) {
-        moved |= MoveIn(row.mutable_struct_value(), categorical);
-      }
+    auto& list = *rows->second.mutable_list_value()->mutable_values();
+    for (int r = 0; r < list.size(); ++r) {
+      if (!list[r].has_struct_value()) continue;
+      ASSIGN_OR_RETURN(bool row_moved,
+                       MoveIn(list[r].mutable_struct_value(), categorical,
+                              absl::StrCat("rows[", r, "].")));
+      moved |= row_moved;
     }
   }
   if (!moved) return std::nullopt;
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(root, &json);
   return json;
+}
+
+bool BodyModelSpec(absl::string_view body, regserve::v1::ModelSpec* spec) {
+  Value root;
+  if (!google::protobuf::util::JsonStringToMessage(
+           google::protobuf::StringPiece(body.data(), body.size()), &root)
+           .ok() ||
+      !root.has_struct_value()) {
+    return false;
+  }
+  const auto& fields = root.struct_value().fields();
+  for (const char* key : {"model_spec", "modelSpec"}) {
+    auto it = fields.find(key);
+    if (it == fields.end()) continue;
+    std::string json;
+    return google::protobuf::util::MessageToJsonString(it->second, &json)
+               .ok() &&
+           google::protobuf::util::JsonStringToMessage(json, spec).ok();
+  }
+  return true;
 }
 
 }  // namespace regserve::server::http

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/echo.h"
+#include "common/status_macros.h"
 #include "server/http/http_errors.h"
 #include "server/http/json_categorical.h"
 #include "server/http/json_mapping.h"
@@ -44,23 +45,44 @@ absl::Status ApplyPathSpec(const Route& route, v1::ModelSpec* spec) {
   return absl::OkStatus();
 }
 
+// Parses `body` into `request` for `route`: the path's model spec applied
+// and `features` read by the kinds of the model version the request
+// selects (see MoveCategoricalFeatures). A body protobuf refuses is tried
+// again only if moving levels changes it.
+template <typename Request>
+absl::Status ParseRequest(const Route& route, absl::string_view body,
+                          const Predictor& predictor, Request* request) {
+  absl::Status parsed = ParseJsonBody(body, request);
+  if (parsed.ok()) {
+    parsed = ApplyPathSpec(route, request->mutable_model_spec());
+  }
+  v1::ModelSpec spec;
+  if (parsed.ok()) {
+    spec = request->model_spec();
+  } else if (!BodyModelSpec(body, &spec) || !ApplyPathSpec(route, &spec).ok()) {
+    return parsed;
+  }
+  const std::vector<std::string> categorical =
+      predictor.CategoricalFeatureNames(spec);
+  if (categorical.empty()) return parsed;
+  ASSIGN_OR_RETURN(std::optional<std::string> moved,
+                   MoveCategoricalFeatures(body, categorical));
+  if (!moved) return parsed;
+  request->Clear();
+  RETURN_IF_ERROR(ParseJsonBody(*moved, request));
+  return ApplyPathSpec(route, request->mutable_model_spec());
+}
+
 // A POST route: the JSON body as a Request, the path's model spec applied,
 // answered by `call` (a Predictor method) and printed by `print`.
-// String values in `features` are levels of the route's model's
-// categorical features (see MoveCategoricalFeatures).
 template <typename Request, typename Response>
 HttpResponse CallWithBody(
     const Route& route, absl::string_view body, const Predictor& predictor,
     const std::function<absl::Status(const Request&, Response*)>& call,
     const std::function<std::string(const Request&, const Response&)>& print) {
   const char* name = RouteName(route.kind);
-  v1::ModelSpec spec;
-  (void)ApplyPathSpec(route, &spec);
-  const std::optional<std::string> routed =
-      MoveCategoricalFeatures(body, predictor.CategoricalFeatureNames(spec));
   Request request;
-  absl::Status status = ParseJsonBody(routed ? *routed : body, &request);
-  if (status.ok()) status = ApplyPathSpec(route, request.mutable_model_spec());
+  absl::Status status = ParseRequest(route, body, predictor, &request);
   Response response;
   if (status.ok()) status = call(request, &response);
   return status.ok() ? Ok(print(request, response), name) : Error(status, name);

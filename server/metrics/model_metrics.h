@@ -27,10 +27,11 @@ class ModelMetrics {
   ModelMetrics(const model::LinearModel& model,
                std::shared_ptr<const VersionSeries> series,
                std::vector<prometheus::Counter*> out_of_domain,
-               std::vector<prometheus::Counter*> unknown_levels = {});
+               std::vector<prometheus::Counter*> unknown_levels);
 
   // A request named a level that categorical feature (factor) `f` of the
-  // model does not know; counted although the call is refused.
+  // model does not know; counted although the call is refused. `f` indexes
+  // model.inputs().factors(), which the constructor got one counter each.
   void RecordUnknownLevel(int f) const { unknown_levels_[f]->Increment(); }
 
   // One row in model order and its prediction.

@@ -85,6 +85,7 @@ absl::Status MapNamedFeatures(
     seen[ref->input] = true;
     row[ref->index] = value;
   }
+  absl::Status level_error;
   for (const auto& [name, level] : categorical) {
     const model::InputRef* ref = inputs.Find(name);
     if (ref == nullptr) {
@@ -94,16 +95,37 @@ absl::Status MapNamedFeatures(
     if (!ref->categorical) {
       return WrongKind(where, "categorical_features", name, false, "features");
     }
-    std::optional<int> term = inputs.LevelTerm(ref->index, level);
-    if (!term) return UnknownLevel(model, ref->index, where, level, metrics);
     seen[ref->input] = true;
-    inputs.SetIndicators(ref->index, *term, row);
+    std::optional<int> term = inputs.LevelTerm(ref->index, level);
+    if (term) {
+      inputs.SetIndicators(ref->index, *term, row);
+      continue;
+    }
+    // Every unknown level is counted; the first is reported.
+    absl::Status refused =
+        UnknownLevel(model, ref->index, where, level, metrics);
+    if (level_error.ok()) level_error = refused;
   }
-  if (unknown.empty() &&
-      std::find(seen.begin(), seen.end(), false) == seen.end()) {
-    return absl::OkStatus();
+  // Names first (as for tables), then levels.
+  if (!unknown.empty() ||
+      std::find(seen.begin(), seen.end(), false) != seen.end()) {
+    return NameError(where, MissingInputs(inputs, seen), std::move(unknown));
   }
-  return NameError(where, MissingInputs(inputs, seen), std::move(unknown));
+  return level_error;
+}
+
+void CountUnknownLevels(
+    const model::LinearModel& model,
+    const google::protobuf::Map<std::string, std::string>& categorical,
+    const metrics::ModelMetrics* metrics) {
+  if (metrics == nullptr) return;
+  for (const auto& [name, level] : categorical) {
+    const model::InputRef* ref = model.inputs().Find(name);
+    if (ref != nullptr && ref->categorical &&
+        !model.inputs().LevelTerm(ref->index, level)) {
+      metrics->RecordUnknownLevel(ref->index);
+    }
+  }
 }
 
 }  // namespace regserve::server

@@ -143,10 +143,17 @@ absl::Status Predictor::PredictRows(
   response->mutable_predictions()->Reserve(request.rows_size());
   for (int r = 0; r < request.rows_size(); ++r) {
     const std::string where = absl::StrCat("rows[", r, "]");
-    RETURN_IF_ERROR(MapNamedFeatures(model, request.rows(r).features(),
-                                     request.rows(r).categorical_features(),
-                                     where, absl::MakeSpan(row),
-                                     served.metrics.get()));
+    if (absl::Status mapped =
+            MapNamedFeatures(model, request.rows(r).features(),
+                             request.rows(r).categorical_features(), where,
+                             absl::MakeSpan(row), served.metrics.get());
+        !mapped.ok()) {
+      for (int rest = r + 1; rest < request.rows_size(); ++rest) {
+        CountUnknownLevels(model, request.rows(rest).categorical_features(),
+                           served.metrics.get());
+      }
+      return mapped;
+    }
     const double prediction = model.Predict(row);
     RETURN_IF_ERROR(
         CheckFiniteResult(model, row, where, "the prediction", prediction));

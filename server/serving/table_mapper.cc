@@ -1,10 +1,12 @@
 #include "server/serving/table_mapper.h"
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/echo.h"
 #include "common/status_macros.h"
 #include "server/serving/feature_errors.h"
@@ -79,33 +81,42 @@ absl::Status MapColumns(const model::LinearModel& model,
                         const regserve::v1::Table& table, TableLayout& layout) {
   const model::InputEncoding& inputs = model.inputs();
   Seen seen(inputs.input_names().size(), false);
-  std::vector<std::string> unknown;
+  // Unknown names, and then missing inputs, per field: [0] numeric
+  // (table.columns), [1] categorical (table.categorical_columns).
+  std::vector<std::string> unknown[2], missing[2];
   for (int c = 0; c < table.columns_size(); ++c) {
     ASSIGN_OR_RETURN(
         const model::InputRef* ref,
-        ColumnInput(model, table.columns(c), false, seen, unknown));
+        ColumnInput(model, table.columns(c), false, seen, unknown[0]));
     if (ref == nullptr) continue;
     layout.column_to_feature.push_back(ref->index);
     layout.in_model_order &= ref->index == c;
   }
   for (const std::string& name : table.categorical_columns()) {
     ASSIGN_OR_RETURN(const model::InputRef* ref,
-                     ColumnInput(model, name, true, seen, unknown));
+                     ColumnInput(model, name, true, seen, unknown[1]));
     if (ref != nullptr) layout.categorical_to_factor.push_back(ref->index);
   }
-  std::vector<std::string> missing;
   for (size_t i = 0; i < seen.size(); ++i) {
-    if (!seen[i]) missing.push_back(inputs.input_names()[i]);
+    if (seen[i]) continue;
+    const std::string& name = inputs.input_names()[i];
+    missing[inputs.Find(name)->categorical ? 1 : 0].push_back(name);
   }
-  if (missing.empty() && unknown.empty()) return absl::OkStatus();
-  return NameError("table.columns", missing, std::move(unknown));
+  std::vector<std::string> parts;
+  const char* fields[] = {"table.columns", "table.categorical_columns"};
+  for (int k = 0; k < 2; ++k) {
+    if (missing[k].empty() && unknown[k].empty()) continue;
+    parts.emplace_back(
+        NameError(fields[k], missing[k], std::move(unknown[k])).message());
+  }
+  if (parts.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrJoin(parts, "; "));
 }
 
 // Scanning every cell first is cheap (memory speed) and keeps the error
 // precise: the first bad cell is reported by row and feature.
 absl::Status CheckCells(const model::LinearModel& model,
-                        const regserve::v1::Table& table,
-                        const TableLayout& layout,
+                        const regserve::v1::Table& table, TableLayout& layout,
                         const metrics::ModelMetrics* metrics) {
   const int cols = table.columns_size();
   const double* values = table.values().data();
@@ -115,14 +126,22 @@ absl::Status CheckCells(const model::LinearModel& model,
                      table.columns(static_cast<int>(i % cols)), values[i]);
   }
   const int ccols = table.categorical_columns_size();
+  layout.level_terms.reserve(table.categorical_values_size());
+  absl::Status level_error;
   for (int64_t i = 0; i < table.categorical_values_size(); ++i) {
     const int f = layout.categorical_to_factor[i % ccols];
     const std::string& level = table.categorical_values(static_cast<int>(i));
-    if (model.inputs().LevelTerm(f, level)) continue;
-    return UnknownLevel(model, f, absl::StrCat("table row ", i / ccols), level,
-                        metrics);
+    const std::optional<int> term = model.inputs().LevelTerm(f, level);
+    if (term) {
+      layout.level_terms.push_back(*term);
+      continue;
+    }
+    // Every unknown cell is counted; the first is reported.
+    absl::Status refused = UnknownLevel(
+        model, f, absl::StrCat("table row ", i / ccols), level, metrics);
+    if (level_error.ok()) level_error = refused;
   }
-  return absl::OkStatus();
+  return level_error;
 }
 
 }  // namespace
@@ -146,14 +165,14 @@ model::RowMajorMatrix TermMatrix(const model::LinearModel& model,
       model::RowMajorMatrix::Zero(layout.rows, model.num_features());
   const int cols = table.columns_size();
   const int ccols = table.categorical_columns_size();
+  const double* values = table.values().data();
+  const int* level_terms = layout.level_terms.data();
   for (int64_t r = 0; r < layout.rows; ++r) {
     for (int c = 0; c < cols; ++c) {
-      terms(r, layout.column_to_feature[c]) = table.values(r * cols + c);
+      terms(r, layout.column_to_feature[c]) = values[r * cols + c];
     }
     for (int c = 0; c < ccols; ++c) {
-      const int f = layout.categorical_to_factor[c];
-      const int term = *model.inputs().LevelTerm(
-          f, table.categorical_values(static_cast<int>(r * ccols + c)));
+      const int term = level_terms[r * ccols + c];
       if (term >= 0) terms(r, term) = 1;
     }
   }

@@ -20,7 +20,10 @@ namespace regserve::server {
 struct TableLayout {
   std::vector<int> column_to_feature;      // numeric column -> model term
   std::vector<int> categorical_to_factor;  // categorical column -> factor
-  bool in_model_order = false;             // no factor, and column c is term c
+  // Per categorical cell (row-major, as table.categorical_values): the
+  // term its level sets, -1 for a baseline level.
+  std::vector<int> level_terms;
+  bool in_model_order = false;  // no factor, and column c is term c
   int64_t rows = 0;
 };
 

@@ -11,4 +11,5 @@ prepare_node_client
 start_server "$bin" "$src"
 rc=0
 node "$src/clients/node/example.js" --target "127.0.0.1:$port" >"$work/out" 2>&1 || rc=$?
+expect_line strings "$work/out" "Predict from strings: 6.97177751"
 check_example node "$rc" "$work/out"

@@ -10,4 +10,5 @@ prepare_python_client
 start_server "$bin" "$src"
 rc=0
 "$python" "$src/clients/python/example.py" --target "127.0.0.1:$port" >"$work/out" 2>&1 || rc=$?
+expect_line strings "$work/out" "Predict from strings: 6.97177751"
 check_example python "$rc" "$work/out"

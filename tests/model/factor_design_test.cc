@@ -148,5 +148,29 @@ TEST(FactorDesignTest, CrossValidationToleratesALevelAbsentFromAFold) {
   EXPECT_TRUE(std::isfinite(cv->rmse));
 }
 
+// The rare level sorts first, so it is the baseline: a fold without it
+// would have indicators that sum to the intercept's column (rank
+// deficient); the first level present becomes that fold's baseline.
+TEST(FactorDesignTest, CrossValidationToleratesTheBaselineAbsentFromAFold) {
+  for (const char* levels : {"abc", "ab"}) {  // 2 and 3 other levels
+    std::string csv = "y,x,g\n";
+    const int others = static_cast<int>(std::string(levels).size());
+    for (int i = 0; i < 40; ++i) {
+      const std::string level =
+          i == 39 ? "0rare" : std::string(1, levels[i % others]);
+      csv += std::to_string(i % 7 + 0.5 * i) + "," + std::to_string(i) + "," +
+             level + "\n";
+    }
+    auto data = ParseCsv(csv, "rare_baseline.csv");
+    ASSERT_TRUE(data.ok()) << data.status();
+    auto set = SelectColumns(*data, "y", {});
+    ASSERT_TRUE(set.ok()) << set.status();
+    ASSERT_EQ(set->factors[0].levels[0], "0rare");
+    auto cv = CrossValidate(*set, {}, 5, 42);
+    ASSERT_TRUE(cv.ok()) << levels << ": " << cv.status();
+    EXPECT_TRUE(std::isfinite(cv->rmse));
+  }
+}
+
 }  // namespace
 }  // namespace regserve::model

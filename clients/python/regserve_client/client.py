@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -111,6 +112,9 @@ class ModelMetadata:
     rmse: float
     cv_rmse: float
     feature_domains: List[FeatureDomain]
+    # Levels of each categorical feature, the first the baseline (treatment
+    # contrasts); empty for a model with numeric features only.
+    categorical_levels: Dict[str, List[str]]
     loaded_versions: List[int]
     training_data_sha256: str
     raw: pb.GetModelMetadataResponse = field(repr=False, compare=False)
@@ -204,6 +208,9 @@ class RegserveClient:
         self._owns_channel = channel is None
         self._stub = pb_grpc.PredictionServiceStub(self._channel)
         self._timeout = timeout
+        # (model, version) -> names of its categorical features.
+        self._kinds: Dict[Tuple[str, int], frozenset] = {}
+        self._kinds_lock = threading.Lock()
 
     def close(self) -> None:
         if self._owns_channel:
@@ -221,13 +228,34 @@ class RegserveClient:
         except grpc.RpcError as e:
             raise RegserveError(e.code().name, e.details() or "") from None
 
+    def _categorical(self, model: str, version: int) -> frozenset:
+        """Names of the categorical features of the model, from its
+        metadata, asked once per model and version this client calls. A
+        model that cannot be described reads as numeric only: the call
+        itself then says what is wrong."""
+        key = (model, version)
+        with self._kinds_lock:
+            if key in self._kinds:
+                return self._kinds[key]
+        try:
+            names = frozenset(self.metadata(model, version).categorical_levels)
+        except RegserveError:
+            return frozenset()
+        with self._kinds_lock:
+            self._kinds[key] = names
+        return names
+
     @staticmethod
-    def _split(features: Mapping[str, Union[float, str]]):
-        """Numeric features (numbers) and categorical ones (str levels)."""
+    def _split(features: Mapping[str, Union[float, str]],
+               categorical: frozenset):
+        """Numeric features (as numbers; numeric strings too) and
+        categorical ones (levels: a number as the trainer names numeric
+        levels, "%.15g")."""
         numeric = {k: float(v) for k, v in features.items()
-                   if not isinstance(v, str)}
-        categorical = {k: v for k, v in features.items() if isinstance(v, str)}
-        return numeric, categorical
+                   if k not in categorical}
+        levels = {k: v if isinstance(v, str) else f"{v:.15g}"
+                  for k, v in features.items() if k in categorical}
+        return numeric, levels
 
     @staticmethod
     def _spec(model: str, version: int) -> pb.ModelSpec:
@@ -237,8 +265,11 @@ class RegserveClient:
                 interval_level: float = 0, explain: bool = False,
                 model: str = "", version: int = 0) -> Prediction:
         """Predicts one row given every feature by name: a number for a
-        numeric feature, a str level for a categorical one."""
-        numeric, categorical = self._split(features)
+        numeric feature, a level for a categorical one (which features are
+        categorical comes from the model's metadata, asked once per model
+        and version)."""
+        numeric, categorical = self._split(
+            features, self._categorical(model, version))
         request = pb.PredictRequest(
             model_spec=self._spec(model, version),
             features=numeric, categorical_features=categorical,
@@ -264,9 +295,10 @@ class RegserveClient:
                            rows: Sequence[Mapping[str, Union[float, str]]],
                            interval_level: float = 0, model: str = "",
                            version: int = 0) -> BatchPrediction:
-        """Predicts rows given as named features (str values are levels of
-        categorical features)."""
-        split = [self._split(row) for row in rows]
+        """Predicts rows given as named features (as predict reads
+        them)."""
+        kinds = self._categorical(model, version)
+        split = [self._split(row, kinds) for row in rows]
         return self._batch(pb.BatchPredictRequest(
             model_spec=self._spec(model, version),
             rows=[pb.Row(features=n, categorical_features=c)
@@ -296,7 +328,8 @@ class RegserveClient:
                 raise ValueError(
                     f"categorical row {i} has {len(row)} levels for "
                     f"{len(categorical_columns)} columns")
-            levels.extend(str(v) for v in row)
+            levels.extend(v if isinstance(v, str) else f"{v:.15g}"
+                          for v in row)
         return self._batch(pb.BatchPredictRequest(
             model_spec=self._spec(model, version),
             table=pb.Table(columns=list(columns), values=values,
@@ -322,6 +355,9 @@ class RegserveClient:
             rmse=r.fit.rmse,
             cv_rmse=r.fit.cv_rmse,
             feature_domains=[_domain(d) for d in r.feature_domains],
+            categorical_levels={
+                i.name: [level.name for level in i.levels]
+                for i in r.inputs if i.kind == pb.FEATURE_KIND_CATEGORICAL},
             loaded_versions=list(r.loaded_versions),
             training_data_sha256=r.training_data_sha256,
             raw=r)

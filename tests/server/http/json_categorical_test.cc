@@ -19,7 +19,7 @@ Message Parse(const std::string& json) {
 }
 
 TEST(MoveCategoricalFeaturesTest, StringsOfCategoricalFeaturesBecomeLevels) {
-  auto moved = MoveCategoricalFeatures(
+  auto moved = *MoveCategoricalFeatures(
       R"({"features": {"RM": 6.5, "AGE": "65.2", "ocean": "NEAR BAY"},
           "explain": true})",
       {"ocean"});
@@ -33,7 +33,7 @@ TEST(MoveCategoricalFeaturesTest, StringsOfCategoricalFeaturesBecomeLevels) {
 }
 
 TEST(MoveCategoricalFeaturesTest, MergesIntoGivenCategoricalFeaturesAndRows) {
-  auto moved = MoveCategoricalFeatures(
+  auto moved = *MoveCategoricalFeatures(
       R"({"rows": [{"features": {"a": 1, "g": "x"}},
                    {"features": {"a": 2}, "categorical_features": {"g": "y"}}]})",
       {"g"});
@@ -43,7 +43,7 @@ TEST(MoveCategoricalFeaturesTest, MergesIntoGivenCategoricalFeaturesAndRows) {
   EXPECT_EQ(batch.rows(0).categorical_features().at("g"), "x");
   EXPECT_FALSE(batch.rows(0).features().contains("g"));
   EXPECT_EQ(batch.rows(1).categorical_features().at("g"), "y");
-  moved = MoveCategoricalFeatures(
+  moved = *MoveCategoricalFeatures(
       R"({"features": {"g": "x"}, "categorical_features": {"h": "y"}})",
       {"g", "h"});
   ASSERT_TRUE(moved.has_value());
@@ -55,10 +55,31 @@ TEST(MoveCategoricalFeaturesTest, MergesIntoGivenCategoricalFeaturesAndRows) {
 TEST(MoveCategoricalFeaturesTest, LeavesBodiesAloneWhenNothingMoves) {
   // No categorical features; a number under a categorical name (refused
   // later by name); not JSON; not an object.
-  EXPECT_FALSE(MoveCategoricalFeatures(R"({"features": {"g": "x"}})", {}));
-  EXPECT_FALSE(MoveCategoricalFeatures(R"({"features": {"g": 2}})", {"g"}));
-  EXPECT_FALSE(MoveCategoricalFeatures(R"({"features": {"g": "x")", {"g"}));
-  EXPECT_FALSE(MoveCategoricalFeatures(R"(["g"])", {"g"}));
+  EXPECT_FALSE(*MoveCategoricalFeatures(R"({"features": {"g": "x"}})", {}));
+  EXPECT_FALSE(*MoveCategoricalFeatures(R"({"features": {"g": 2}})", {"g"}));
+  EXPECT_FALSE(*MoveCategoricalFeatures(R"({"features": {"g": "x")", {"g"}));
+  EXPECT_FALSE(*MoveCategoricalFeatures(R"(["g"])", {"g"}));
+}
+
+TEST(MoveCategoricalFeaturesTest, AFeatureGivenBothWaysIsRefused) {
+  auto moved = MoveCategoricalFeatures(
+      R"({"rows": [{"features": {"g": "x"}, "categoricalFeatures": {"g": "y"}}]})",
+      {"g"});
+  EXPECT_EQ(moved.status().message(),
+            "request body: rows[0].features.g is given twice, in features and "
+            "in categorical_features");
+}
+
+TEST(BodyModelSpecTest, ReadsTheSpecOfABodyProtobufRefuses) {
+  v1::ModelSpec spec;
+  ASSERT_TRUE(BodyModelSpec(
+      R"({"modelSpec": {"version": "2"}, "features": {"g": "x"}})", &spec));
+  EXPECT_EQ(spec.version(), 2);
+  ASSERT_TRUE(
+      BodyModelSpec(R"({"model_spec": {"version_label": "stable"}})", &spec));
+  EXPECT_EQ(spec.version_label(), "stable");
+  EXPECT_FALSE(BodyModelSpec(R"({"model_spec": {"versio": 1}})", &spec));
+  EXPECT_FALSE(BodyModelSpec("[", &spec));
 }
 
 }  // namespace

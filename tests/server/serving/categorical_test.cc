@@ -181,6 +181,20 @@ TEST_F(CategoricalTest, UnknownLevelIsRefusedNamedAndCounted) {
               HasSubstr("table row 1: categorical feature Species has unknown "
                         "level Setosa"));
   EXPECT_EQ(Metric(series), 2);
+  // Every unknown level a refused batch carries is counted: rows 1 and 2.
+  v1::BatchPredictRequest rows;
+  rows.mutable_model_spec()->set_name("iris");
+  for (const char* level : {"setosa", "Virginica", "arctica"}) {
+    v1::Row* row = rows.add_rows();
+    FillRow(kRows[0], row->mutable_features(),
+            row->mutable_categorical_features());
+    (*row->mutable_categorical_features())["Species"] = level;
+  }
+  status = BatchPredict(rows, &response);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("rows[1]: categorical feature Species has unknown "
+                        "level Virginica"));
+  EXPECT_EQ(Metric(series), 4);
   EXPECT_EQ(Metric(rows_series), rows_before);  // refused calls count no rows
 }
 

@@ -82,7 +82,15 @@ TEST_F(CategoricalMappingTest, TableShapesAreCheckedPerPart) {
             "table.categorical_columns is empty");
   t.clear_categorical_values();
   EXPECT_EQ(MapTableColumns(*model_, t).status().message(),
-            "table.columns: missing features [Species]");
+            "table.categorical_columns: missing features [Species]");
+  t.add_categorical_columns("Colour");
+  t.add_categorical_values("red");
+  t.add_categorical_values("red");
+  t.set_columns(2, "Petal.Len");
+  EXPECT_EQ(MapTableColumns(*model_, t).status().message(),
+            "table.columns: missing features [Petal.Length]; unknown features "
+            "[Petal.Len]; table.categorical_columns: missing features "
+            "[Species]; unknown features [Colour]");
   t = Table();
   t.set_columns(0, "Species");
   EXPECT_EQ(MapTableColumns(*model_, t).status().message(),
