@@ -88,9 +88,9 @@ class ClientFaultsTest : public ::testing::Test {
   // gone, and a prompt shutdown: a call left hanging would hold it for the
   // whole grace period (kShutdownGrace, two minutes), where a clean one
   // takes milliseconds; the bound between the two is far from both. The
-  // server's own sockets are counted, not the process's descriptors: the
-  // test's gRPC clients live in the same process, and when they release
-  // their descriptors is gRPC's business, not the server's.
+  // server's own sockets are counted, less those whose client end this
+  // process's gRPC clients still hold: when a client channel releases its
+  // connection is gRPC's business, not the server's (ServerConnections).
   void TearDown() override {
     if (server_ == nullptr) return;
     // Counted with the test's own channel still open, as at the start.

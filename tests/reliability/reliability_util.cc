@@ -14,7 +14,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -91,14 +93,19 @@ std::string SocketInode(const std::string& target) {
 
 int ServerConnections(int port) {
   const std::map<std::string, TcpSocket> sockets = TcpSockets();
-  int n = 0;
+  std::set<int> live_client_ports;  // local ports of this process's clients
+  std::vector<int> server_peers;    // client ports the server is joined to
   for (const auto& [fd, target] : OwnDescriptors()) {
     auto s = sockets.find(SocketInode(target));
-    if (s != sockets.end() && s->second.local_port == port &&
-        s->second.state != "0A") {
-      ++n;
+    if (s == sockets.end() || s->second.state == "0A") continue;
+    if (s->second.local_port == port) {
+      server_peers.push_back(s->second.remote_port);
+    } else if (s->second.remote_port == port) {
+      live_client_ports.insert(s->second.local_port);
     }
   }
+  int n = 0;
+  for (int peer : server_peers) n += live_client_ports.count(peer) == 0;
   return n;
 }
 

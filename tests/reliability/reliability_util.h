@@ -18,10 +18,13 @@ namespace regserve::testing {
 // Open descriptors of this process (entries of /proc/self/fd).
 int OpenFds();
 
-// Connections the server listening on `port` in this process holds open:
-// this process's TCP sockets whose local port is `port`, the listener
-// excluded. (The client channels of the same process have other local
-// ports, and gRPC's client-side descriptors are not counted.)
+// Connections the server listening on `port` in this process holds open
+// although their client end is gone: this process's TCP sockets whose local
+// port is `port` (the listener excluded), less those joined to a socket this
+// process's own gRPC clients still hold open. A client channel of the test
+// may keep its connection as long as gRPC likes (its business, not the
+// server's); a server socket whose peer closed, or whose peer is another
+// process, is counted.
 int ServerConnections(int port);
 // One line per open descriptor: its number and target; for TCP sockets also
 // the local and remote address (from /proc/net/tcp). For failure messages.
